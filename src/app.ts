@@ -1,0 +1,113 @@
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { sql, type Kysely } from 'kysely';
+import { createGuards } from './auth/authenticate.js';
+import { MemoryLoginThrottle, type LoginThrottle } from './auth/login-limiter.js';
+import { authRoutes } from './auth/routes.js';
+import { createAuthService } from './auth/service.js';
+import { TokenService } from './auth/tokens.js';
+import type { Config } from './config.js';
+import type { Database } from './db/schema.js';
+import { AppError } from './errors.js';
+import { registerDocs } from './http/docs.js';
+import { registerErrorHandler, sendError } from './http/error-handler.js';
+import { healthRoutes } from './http/health-routes.js';
+import { trackRouteMethods } from './http/method-not-allowed.js';
+import { ErrorBody } from './http/schemas.js';
+import { validatorCompiler } from './http/validators.js';
+import { createDirectorService } from './modules/directors/service.js';
+import { createGenreService } from './modules/genres/service.js';
+import { movieRoutes } from './modules/movies/routes.js';
+import { createMovieService } from './modules/movies/service.js';
+import { namedResourceRoutes } from './modules/shared/named-resource-routes.js';
+import { userRoutes } from './modules/users/routes.js';
+import { createUserService } from './modules/users/service.js';
+import packageJson from '../package.json' with { type: 'json' };
+
+export interface AppDeps {
+  readonly config: Config;
+  readonly db: Kysely<Database>;
+  readonly throttle?: LoginThrottle;
+}
+
+const BODY_LIMIT = 64 * 1024;
+
+export async function buildApp({ config, db, throttle }: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    bodyLimit: BODY_LIMIT,
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (_address: string, hop: number) => hop < (config.trustProxy as number)
+        : config.trustProxy,
+    routerOptions: { ignoreTrailingSlash: true },
+    genReqId: () => randomUUID(),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  // Only JSON bodies: text/plain would otherwise reach the schema as a string.
+  app.removeContentTypeParser(['text/plain']);
+  app.decorateRequest('auth', null);
+  app.addSchema(ErrorBody);
+  registerErrorHandler(app);
+  const allowedMethods = trackRouteMethods(app);
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const methods = allowedMethods(path);
+    if (methods.length === 0)
+      return sendError(reply, new AppError(404, 'not_found', 'Route not found'));
+    reply.header('allow', methods.join(', '));
+    return sendError(
+      reply,
+      new AppError(405, 'method_not_allowed', `Method ${request.method} is not allowed here`),
+    );
+  });
+
+  await app.register(helmet, { global: true });
+  await app.register(rateLimit, { global: false });
+  await registerDocs(app, packageJson.version);
+
+  const tokens = new TokenService(config);
+  const guards = createGuards(tokens, config.catalogRead);
+  const authService = createAuthService({
+    db,
+    tokens,
+    throttle:
+      throttle ??
+      new MemoryLoginThrottle({
+        maxFailuresPerUsername: config.loginMaxFailuresPerUsername,
+        maxFailuresPerAddress: config.loginMaxFailuresPerAddress,
+        windowMs: config.loginFailureWindow * 1000,
+        blockMs: config.loginBlockDuration * 1000,
+      }),
+    pbkdf2Iterations: config.pbkdf2Iterations,
+    refreshReuseGraceSeconds: config.refreshReuseGrace,
+  });
+
+  await app.register(healthRoutes, {
+    pingDatabase: async () => {
+      await sql`select 1`.execute(db);
+    },
+  });
+  await app.register(authRoutes, { service: authService });
+  await app.register(movieRoutes, { service: createMovieService(db), guards });
+  await app.register(namedResourceRoutes, {
+    resource: 'directors',
+    label: 'Director',
+    service: createDirectorService(db),
+    guards,
+  });
+  await app.register(namedResourceRoutes, {
+    resource: 'genres',
+    label: 'Genre',
+    service: createGenreService(db),
+    guards,
+  });
+  await app.register(userRoutes, {
+    service: createUserService(db, config.pbkdf2Iterations),
+    guards,
+    registrationsPerMinute: config.registrationsPerMinute,
+  });
+  return app;
+}

@@ -1,0 +1,86 @@
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import { AppError, forbidden } from '../errors.js';
+import { InvalidTokenError, type AccessClaims, type TokenService } from './tokens.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: AccessClaims | null;
+  }
+}
+
+const BEARER = /^Bearer(?:\s+(.*))?$/i;
+
+function tokenError(bearerUsed: boolean, message: string): AppError {
+  const challenge = bearerUsed ? 'Bearer error="invalid_token"' : 'Bearer';
+  return new AppError(401, 'unauthorized', message, undefined, { 'www-authenticate': challenge });
+}
+
+export interface Guards {
+  /** Any signed-in user. */
+  readonly requireUser: onRequestAsyncHookHandler;
+  readonly requireAdmin: onRequestAsyncHookHandler;
+  /** The user named by the :id parameter, or an admin. */
+  readonly requireSelfOrAdmin: onRequestAsyncHookHandler;
+  /** Signed in if a token is sent; anonymous otherwise. A bad token is still refused. */
+  readonly optionalUser: onRequestAsyncHookHandler;
+  /** Catalog reads: a user, or anyone when CATALOG_READ=public. */
+  readonly catalogRead: onRequestAsyncHookHandler;
+}
+
+export function createGuards(
+  tokens: TokenService,
+  catalogRead: 'authenticated' | 'public',
+): Guards {
+  function authenticate(request: FastifyRequest): AccessClaims {
+    const header = request.headers.authorization;
+    if (header === undefined) throw tokenError(false, 'Authentication required');
+    const match = BEARER.exec(header);
+    if (!match) throw tokenError(false, 'Authorization must use the Bearer scheme');
+    const token = (match[1] ?? '').trim();
+    if (token === '') throw tokenError(true, 'Bearer token is empty');
+    try {
+      return tokens.verifyAccessToken(token);
+    } catch (error) {
+      if (error instanceof InvalidTokenError)
+        throw tokenError(true, 'Invalid or expired access token');
+      throw error;
+    }
+  }
+
+  function tryAuthenticate(request: FastifyRequest): AccessClaims | null {
+    try {
+      return authenticate(request);
+    } catch {
+      return null;
+    }
+  }
+
+  const requireUser: onRequestAsyncHookHandler = async (request) => {
+    request.auth = authenticate(request);
+  };
+
+  return {
+    requireUser,
+    requireAdmin: async (request) => {
+      request.auth = authenticate(request);
+      if (request.auth.role !== 'admin') throw forbidden('Only an admin may do this');
+    },
+    requireSelfOrAdmin: async (request) => {
+      const auth = authenticate(request);
+      request.auth = auth;
+      const { id } = request.params as { id?: string };
+      if (auth.role !== 'admin' && id !== String(auth.userId)) {
+        throw forbidden('You may only see and change your own user');
+      }
+    },
+    optionalUser: async (request) => {
+      request.auth = request.headers.authorization === undefined ? null : authenticate(request);
+    },
+    catalogRead:
+      catalogRead === 'public'
+        ? async (request) => {
+            request.auth = tryAuthenticate(request);
+          }
+        : requireUser,
+  };
+}

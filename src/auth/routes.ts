@@ -1,0 +1,55 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { errorResponses, NoContent } from '../http/schemas.js';
+import { LoginBody, RefreshBody, TokenPair } from './schemas.js';
+import type { AuthService } from './service.js';
+
+export interface AuthRoutesOptions {
+  readonly service: AuthService;
+}
+
+export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (fastify, { service }) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const tags = ['auth'];
+
+  app.post('/auth/', {
+    schema: {
+      tags,
+      summary: 'Log in: a new access and refresh token',
+      body: LoginBody,
+      response: { 201: TokenPair, ...errorResponses(400, 401, 413, 415, 429) },
+    },
+    handler: async (request, reply) => {
+      const pair = await service.login(request.body.username, request.body.password, request.ip);
+      return reply.status(201).header('cache-control', 'no-store').send(pair);
+    },
+  });
+
+  app.put('/auth/', {
+    schema: {
+      tags,
+      summary: 'Trade a refresh token for a new pair (rotation)',
+      description:
+        'Each refresh token works once. Replaying a used one within the grace period returns the same successor; later, it revokes the whole family.',
+      body: RefreshBody,
+      response: { 201: TokenPair, ...errorResponses(400, 401, 413, 415) },
+    },
+    handler: async (request, reply) => {
+      const pair = await service.refresh(request.body.refresh_token);
+      return reply.status(201).header('cache-control', 'no-store').send(pair);
+    },
+  });
+
+  app.delete('/auth/', {
+    schema: {
+      tags,
+      summary: 'Log out: revoke the refresh token and its family',
+      body: RefreshBody,
+      response: { 204: NoContent, ...errorResponses(400, 401, 413, 415) },
+    },
+    handler: async (request, reply) => {
+      await service.logout(request.body.refresh_token);
+      return reply.status(204).send(null);
+    },
+  });
+};

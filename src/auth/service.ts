@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { AppError, tooManyRequests, unauthorized } from '../errors.js';
+import {
+  findUserById,
+  findUserByUsername,
+  updateUser,
+  usernameKeyOf,
+} from '../modules/users/repository.js';
+import type { LoginThrottle } from './login-limiter.js';
+import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.js';
+import * as refreshRepo from './refresh-token-repository.js';
+import type { TokenPair } from './schemas.js';
+import {
+  InvalidTokenError,
+  type RefreshClaims,
+  type RefreshTokenSpec,
+  type TokenService,
+} from './tokens.js';
+
+export interface AuthServiceDeps {
+  readonly db: Kysely<Database>;
+  readonly tokens: TokenService;
+  readonly throttle: LoginThrottle;
+  readonly pbkdf2Iterations: number;
+  readonly refreshReuseGraceSeconds: number;
+}
+
+type Rotation =
+  | { kind: 'issued'; userId: number; spec: RefreshTokenSpec }
+  | { kind: 'reuse' }
+  | { kind: 'refused' };
+
+const invalidRefreshToken = () => unauthorized('Invalid, expired or revoked refresh token');
+
+const specOfRow = (row: {
+  jti: string;
+  family_id: string;
+  issued_at: number;
+  expires_at: number;
+}): RefreshTokenSpec => ({
+  jti: row.jti,
+  familyId: row.family_id,
+  issuedAt: Math.floor(row.issued_at / 1000),
+  expiresAt: Math.floor(row.expires_at / 1000),
+});
+
+export function createAuthService(deps: AuthServiceDeps) {
+  const { db, tokens, throttle, pbkdf2Iterations } = deps;
+  const graceMs = deps.refreshReuseGraceSeconds * 1000;
+  const unknownUserHash = dummyHash(pbkdf2Iterations);
+
+  async function pairFor(userId: number, spec: RefreshTokenSpec): Promise<TokenPair> {
+    const user = await findUserById(db, userId);
+    if (!user) throw invalidRefreshToken();
+    const subject = { userId: user.id, username: user.username, role: user.role };
+    return {
+      access_token: tokens.issueAccessToken(subject),
+      refresh_token: tokens.signRefreshToken(subject, spec),
+      token_type: 'bearer',
+      expires_in: tokens.accessTokenTtl,
+    };
+  }
+
+  async function storeSpec(trx: Kysely<Database>, spec: RefreshTokenSpec): Promise<void> {
+    await refreshRepo.insertRefreshToken(trx, {
+      jti: spec.jti,
+      familyId: spec.familyId,
+      issuedAt: spec.issuedAt * 1000,
+      expiresAt: spec.expiresAt * 1000,
+    });
+  }
+
+  // One family at a time: rotation, replay inside the grace period, or theft.
+  async function rotate(claims: RefreshClaims): Promise<Rotation> {
+    return db.transaction().execute(async (trx): Promise<Rotation> => {
+      const now = Date.now();
+      const family = await refreshRepo.lockFamily(trx, claims.familyId);
+      if (!family || family.revoked_at !== null || family.user_id !== claims.userId)
+        return { kind: 'refused' };
+      const token = await refreshRepo.findRefreshToken(trx, claims.jti);
+      if (!token || token.family_id !== claims.familyId) return { kind: 'refused' };
+
+      if (token.retired_at === null) {
+        const spec = tokens.newRefreshTokenSpec(claims.familyId);
+        await storeSpec(trx, spec);
+        await refreshRepo.retireRefreshToken(trx, token.jti, spec.jti, now);
+        return { kind: 'issued', userId: family.user_id, spec };
+      }
+
+      const successor = token.successor_jti
+        ? await refreshRepo.findRefreshToken(trx, token.successor_jti)
+        : undefined;
+      const withinGrace = graceMs > 0 && now - token.retired_at <= graceMs;
+      if (withinGrace && successor && successor.retired_at === null) {
+        return { kind: 'issued', userId: family.user_id, spec: specOfRow(successor) };
+      }
+      await refreshRepo.revokeFamily(trx, claims.familyId, now);
+      return { kind: 'reuse' };
+    });
+  }
+
+  function verifyRefresh(refreshToken: string, allowExpired = false): RefreshClaims {
+    try {
+      return tokens.verifyRefreshToken(refreshToken, { allowExpired });
+    } catch (error) {
+      if (error instanceof InvalidTokenError) throw invalidRefreshToken();
+      throw error;
+    }
+  }
+
+  return {
+    async login(username: string, password: string, address: string): Promise<TokenPair> {
+      const usernameKey = usernameKeyOf(username);
+      const wait = await throttle.retryAfter(usernameKey, address);
+      if (wait !== null) throw tooManyRequests('Too many failed logins; try again later', wait);
+
+      const user = await findUserByUsername(db, username);
+      const passwordMatches = await verifyPassword(
+        password,
+        user?.password_hash ?? unknownUserHash,
+      );
+      if (!user || !passwordMatches) {
+        await throttle.recordFailure(usernameKey, address);
+        throw new AppError(401, 'invalid_credentials', 'Invalid username or password');
+      }
+      await throttle.recordSuccess(usernameKey);
+      if (needsRehash(user.password_hash, pbkdf2Iterations)) {
+        await updateUser(db, user.id, {
+          passwordHash: await hashPassword(password, pbkdf2Iterations),
+        });
+      }
+
+      const spec = tokens.newRefreshTokenSpec(randomUUID());
+      await db.transaction().execute(async (trx) => {
+        await refreshRepo.insertFamily(trx, {
+          id: spec.familyId,
+          userId: user.id,
+          now: Date.now(),
+        });
+        await storeSpec(trx, spec);
+      });
+      return pairFor(user.id, spec);
+    },
+
+    async refresh(refreshToken: string): Promise<TokenPair> {
+      const rotation = await rotate(verifyRefresh(refreshToken));
+      if (rotation.kind !== 'issued') throw invalidRefreshToken();
+      return pairFor(rotation.userId, rotation.spec);
+    },
+
+    /** Expired or already revoked tokens of ours log out quietly; forged ones do not. */
+    async logout(refreshToken: string): Promise<void> {
+      const claims = verifyRefresh(refreshToken, true);
+      await refreshRepo.revokeFamily(db, claims.familyId, Date.now());
+    },
+  };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

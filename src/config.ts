@@ -1,0 +1,185 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+export type NodeEnv = 'development' | 'production' | 'test';
+export type CatalogRead = 'authenticated' | 'public';
+export type TrustProxy = boolean | number | string[];
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  readonly nodeEnv: NodeEnv;
+  readonly port: number;
+  readonly host: string;
+  readonly databaseUrl: string;
+  readonly dataDir: string;
+  readonly jwtSecret: Buffer;
+  readonly accessTokenTtl: number;
+  readonly refreshTokenTtl: number;
+  readonly refreshReuseGrace: number;
+  readonly pbkdf2Iterations: number;
+  readonly catalogRead: CatalogRead;
+  readonly trustProxy: TrustProxy;
+  readonly seedDemo: boolean;
+  readonly logLevel: LogLevel;
+  readonly loginMaxFailuresPerUsername: number;
+  readonly loginMaxFailuresPerAddress: number;
+  readonly loginFailureWindow: number;
+  readonly loginBlockDuration: number;
+  readonly registrationsPerMinute: number;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const MIN_PRODUCTION_SECRET_BYTES = 32;
+const LOG_LEVELS: readonly LogLevel[] = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+];
+
+function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) {
+    throw new ConfigError(`${name} must be between ${min} and ${max}, got ${raw}`);
+  }
+  return value;
+}
+
+function readChoice<T extends string>(
+  env: Env,
+  name: string,
+  choices: readonly T[],
+  fallback: T,
+): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const found = choices.find((choice) => choice === raw);
+  if (found === undefined) {
+    throw new ConfigError(`${name} must be one of ${choices.join(', ')}, got "${raw}"`);
+  }
+  return found;
+}
+
+function readBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function readTrustProxy(env: Env): TrustProxy {
+  const raw = env.TRUST_PROXY;
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const addresses = raw.split(',').map((part) => part.trim());
+  if (addresses.some((part) => !/^[0-9a-fA-F.:/]+$/.test(part))) {
+    throw new ConfigError(
+      `TRUST_PROXY must be true, false, a hop count or a list of proxy addresses, got "${raw}"`,
+    );
+  }
+  return addresses;
+}
+
+function readDatabaseUrl(env: Env): string {
+  const url = env.DATABASE_URL || 'sqlite:./data/movies.db';
+  if (!/^sqlite:.+/.test(url) && !/^postgres(ql)?:\/\/.+/.test(url)) {
+    throw new ConfigError(
+      'DATABASE_URL must look like sqlite:./data/movies.db, sqlite::memory: or postgres://user:pass@host:port/db',
+    );
+  }
+  return url;
+}
+
+export function sqliteFileOf(databaseUrl: string): string | null {
+  if (!databaseUrl.startsWith('sqlite:')) return null;
+  const path = databaseUrl.slice('sqlite:'.length);
+  return path === ':memory:' ? null : resolve(path);
+}
+
+function dataDirOf(databaseUrl: string): string {
+  const file = sqliteFileOf(databaseUrl);
+  return file === null ? resolve('data') : dirname(file);
+}
+
+// Development only: one random secret per data folder, readable by its owner alone.
+function loadOrCreateDevelopmentSecret(dataDir: string): Buffer {
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file);
+  mkdirSync(dataDir, { recursive: true });
+  const secret = Buffer.from(randomBytes(48).toString('base64url'));
+  writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return secret;
+}
+
+function readJwtSecret(env: Env, nodeEnv: NodeEnv, dataDir: string): Buffer {
+  const raw = env.JWT_SECRET;
+  if (raw !== undefined && raw !== '') {
+    const secret = Buffer.from(raw, 'utf8');
+    if (nodeEnv === 'production' && secret.length < MIN_PRODUCTION_SECRET_BYTES) {
+      throw new ConfigError(
+        `JWT_SECRET must be at least ${MIN_PRODUCTION_SECRET_BYTES} bytes in production, got ${secret.length}`,
+      );
+    }
+    return secret;
+  }
+  if (nodeEnv === 'production') {
+    throw new ConfigError(
+      `JWT_SECRET is required in production (at least ${MIN_PRODUCTION_SECRET_BYTES} bytes); generate one with: openssl rand -base64 48`,
+    );
+  }
+  return loadOrCreateDevelopmentSecret(dataDir);
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = readChoice<NodeEnv>(
+    env,
+    'NODE_ENV',
+    ['development', 'production', 'test'],
+    'development',
+  );
+  if (env.CORS_ORIGINS) {
+    throw new ConfigError('CORS_ORIGINS is not supported yet: unset it (CORS is not served)');
+  }
+  const databaseUrl = readDatabaseUrl(env);
+  const dataDir = dataDirOf(databaseUrl);
+  const day = 24 * 3600;
+  return Object.freeze({
+    nodeEnv,
+    port: readInteger(env, 'PORT', 10001, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    databaseUrl,
+    dataDir,
+    jwtSecret: readJwtSecret(env, nodeEnv, dataDir),
+    accessTokenTtl: readInteger(env, 'ACCESS_TOKEN_TTL', 900, 1, 7 * day),
+    refreshTokenTtl: readInteger(env, 'REFRESH_TOKEN_TTL', 30 * day, 1, 3650 * day),
+    refreshReuseGrace: readInteger(env, 'REFRESH_REUSE_GRACE', 10, 0, 3600),
+    pbkdf2Iterations: readInteger(env, 'PBKDF2_ITERATIONS', 600_000, 1, 100_000_000),
+    catalogRead: readChoice<CatalogRead>(
+      env,
+      'CATALOG_READ',
+      ['authenticated', 'public'],
+      'authenticated',
+    ),
+    trustProxy: readTrustProxy(env),
+    seedDemo: readBoolean(env, 'SEED_DEMO', true),
+    logLevel: readChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    loginMaxFailuresPerUsername: readInteger(env, 'LOGIN_MAX_FAILURES_PER_USERNAME', 10, 1, 1e6),
+    loginMaxFailuresPerAddress: readInteger(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 100, 1, 1e6),
+    loginFailureWindow: readInteger(env, 'LOGIN_FAILURE_WINDOW', 900, 1, day),
+    loginBlockDuration: readInteger(env, 'LOGIN_BLOCK_DURATION', 60, 1, day),
+    registrationsPerMinute: readInteger(env, 'REGISTRATIONS_PER_MINUTE', 20, 1, 1e6),
+  });
+}

@@ -1,0 +1,49 @@
+import SqliteDatabase from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { sqliteFileOf } from '../config.js';
+import type { Database } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+}
+
+const PG_INT8 = 20;
+
+function openSqlite(databaseUrl: string): DatabaseHandle {
+  const file = sqliteFileOf(databaseUrl);
+  if (file !== null) mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new SqliteDatabase(file ?? ':memory:');
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  return {
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }),
+    dialect: 'sqlite',
+  };
+}
+
+function openPostgres(databaseUrl: string, poolSize: number): DatabaseHandle {
+  // Ids and counts are bigint; every value we store fits in a JavaScript number.
+  const types = {
+    getTypeParser: (oid: number, format?: string) =>
+      oid === PG_INT8 ? Number : pg.types.getTypeParser(oid, format as 'text'),
+  };
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, types });
+  return {
+    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+    dialect: 'postgres',
+  };
+}
+
+export function openDatabase(databaseUrl: string, poolSize = 10): DatabaseHandle {
+  return databaseUrl.startsWith('sqlite:')
+    ? openSqlite(databaseUrl)
+    : openPostgres(databaseUrl, poolSize);
+}

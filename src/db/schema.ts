@@ -1,0 +1,66 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export interface GenreTable {
+  id: Generated<number>;
+  name: string;
+  // name.toLowerCase(): uniqueness that behaves the same for Cyrillic on every database.
+  name_key: string;
+}
+
+export interface DirectorTable {
+  id: Generated<number>;
+  name: string;
+}
+
+export interface MovieTable {
+  id: Generated<number>;
+  title: string;
+  title_key: string;
+  description: string;
+  trailer: string;
+  year: number | null;
+  rating: number | null;
+  genre_id: number | null;
+  director_id: number | null;
+}
+
+export interface UserTable {
+  id: Generated<number>;
+  username: string;
+  username_key: string;
+  password_hash: string;
+  role: 'user' | 'admin';
+}
+
+export interface RefreshFamilyTable {
+  id: string;
+  user_id: number;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface RefreshTokenTable {
+  jti: string;
+  family_id: string;
+  issued_at: number;
+  expires_at: number;
+  retired_at: number | null;
+  successor_jti: string | null;
+}
+
+export interface Database {
+  genres: GenreTable;
+  directors: DirectorTable;
+  movies: MovieTable;
+  users: UserTable;
+  refresh_families: RefreshFamilyTable;
+  refresh_tokens: RefreshTokenTable;
+}
+
+export type GenreRow = Selectable<GenreTable>;
+export type DirectorRow = Selectable<DirectorTable>;
+export type MovieRow = Selectable<MovieTable>;
+export type NewMovieRow = Insertable<MovieTable>;
+export type MovieRowUpdate = Updateable<MovieTable>;
+export type UserRow = Selectable<UserTable>;
+export type RefreshTokenRow = Selectable<RefreshTokenTable>;

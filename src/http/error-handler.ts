@@ -1,0 +1,66 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, type ErrorCode } from '../errors.js';
+import { validationErrorsOf, type SchemaIssue } from './validation-messages.js';
+
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'too_many_requests',
+  503: 'service_unavailable',
+};
+
+// Fastify's own messages may quote parser or library text; clients get ours instead.
+const MESSAGE_BY_FASTIFY_CODE: Record<string, string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Content-Type must be application/json',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'Request body is larger than 64 KiB',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'Request body is empty',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'Request body is not valid JSON',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Content-Length does not match the body',
+};
+
+function toAppError(error: FastifyError): AppError {
+  if (error instanceof AppError) return error;
+  if (error.validation) {
+    const context = error.validationContext ?? 'body';
+    return new AppError(
+      400,
+      'validation_error',
+      'Validation failed',
+      validationErrorsOf(error.validation as SchemaIssue[], context),
+    );
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    const message =
+      MESSAGE_BY_FASTIFY_CODE[error.code] ??
+      (error instanceof SyntaxError ? 'Request body is not valid JSON' : 'Bad request');
+    return new AppError(status, CODE_BY_STATUS[status] ?? 'bad_request', message);
+  }
+  return new AppError(500, 'internal_error', 'Internal server error');
+}
+
+export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
+  if (error.headers) reply.headers(error.headers);
+  const body: Record<string, unknown> = { message: error.message, code: error.code };
+  if (error.errors) body.errors = error.errors;
+  body.request_id = String(reply.request.id);
+  return reply.status(error.statusCode).send(body);
+}
+
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const appError = toAppError(error);
+    if (appError.statusCode >= 500) {
+      request.log.error({ err: error }, 'request failed');
+    } else {
+      request.log.info({ status: appError.statusCode, code: appError.code }, appError.message);
+    }
+    return sendError(reply, appError);
+  });
+}

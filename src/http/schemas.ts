@@ -1,0 +1,55 @@
+import { Type, type Static, type TSchema } from 'typebox';
+
+export const MAX_ID = Number.MAX_SAFE_INTEGER;
+
+export const Id = Type.Integer({ minimum: 1, maximum: MAX_ID });
+export const NullableId = Type.Union([Id, Type.Null()]);
+
+export const IdParams = Type.Object({ id: Id });
+export type IdParams = Static<typeof IdParams>;
+
+export const PagingQuery = {
+  page: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'Page number, from 1' }),
+  ),
+  per_page: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 100, description: 'Rows per page (default 12)' }),
+  ),
+};
+
+export const PagingOnlyQuery = Type.Object(PagingQuery);
+export type PagingOnlyQuery = Static<typeof PagingOnlyQuery>;
+
+export const ErrorBody = Type.Object(
+  {
+    message: Type.String(),
+    code: Type.String(),
+    errors: Type.Optional(Type.Record(Type.String(), Type.String())),
+    request_id: Type.Optional(Type.String()),
+  },
+  { $id: 'ErrorBody', title: 'Error' },
+);
+
+const ErrorRef = Type.Ref('ErrorBody');
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid request',
+  401: 'Missing or bad token',
+  403: 'Not allowed for this caller',
+  404: 'Not found',
+  409: 'Conflict',
+  413: 'Body too large',
+  415: 'Body is not JSON',
+  429: 'Too many requests',
+  503: 'Database unavailable',
+};
+
+export function errorResponses(...statuses: number[]): Record<number, TSchema> {
+  return Object.fromEntries(
+    statuses.map((status) => [status, { ...ErrorRef, description: ERROR_DESCRIPTIONS[status] }]),
+  );
+}
+
+export const NoContent = Type.Null({ description: 'No content' });
+
+export const bearerSecurity = [{ bearerAuth: [] }];

@@ -1,0 +1,135 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { Movie } from './schemas.js';
+
+type Db = Kysely<Database>;
+
+export interface MovieFilters {
+  directorId?: number;
+  genreId?: number;
+  year?: number;
+  titleContains?: string;
+}
+
+export type MovieOrder = { key: 'id' | 'year' | 'rating' | 'title'; descending: boolean }[];
+
+export interface MovieFields {
+  title: string;
+  description: string;
+  trailer: string;
+  year: number | null;
+  rating: number | null;
+  genre_id: number | null;
+  director_id: number | null;
+}
+
+const COLUMN_BY_KEY = {
+  id: 'movies.id',
+  year: 'movies.year',
+  rating: 'movies.rating',
+  title: 'movies.title_key',
+} as const;
+
+function selectMovies(db: Db) {
+  return db
+    .selectFrom('movies')
+    .leftJoin('genres', 'genres.id', 'movies.genre_id')
+    .leftJoin('directors', 'directors.id', 'movies.director_id')
+    .select([
+      'movies.id',
+      'movies.title',
+      'movies.description',
+      'movies.trailer',
+      'movies.year',
+      'movies.rating',
+      'movies.genre_id',
+      'movies.director_id',
+      'genres.name as genre_name',
+      'directors.name as director_name',
+    ]);
+}
+
+type MovieJoinedRow = Awaited<
+  ReturnType<ReturnType<typeof selectMovies>['executeTakeFirstOrThrow']>
+>;
+
+function movieRowToMovie(row: MovieJoinedRow): Movie {
+  return {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    trailer: row.trailer,
+    year: row.year,
+    rating: row.rating,
+    genre_id: row.genre_id,
+    director_id: row.director_id,
+    genre:
+      row.genre_id !== null && row.genre_name !== null
+        ? { id: row.genre_id, name: row.genre_name }
+        : null,
+    director:
+      row.director_id !== null && row.director_name !== null
+        ? { id: row.director_id, name: row.director_name }
+        : null,
+  };
+}
+
+const likeEscape = (text: string): string => text.replace(/[\\%_]/g, (char) => `\\${char}`);
+
+export async function listMovies(
+  db: Db,
+  filters: MovieFilters,
+  order: MovieOrder,
+  offset: number,
+  limit: number,
+): Promise<Movie[]> {
+  let query = selectMovies(db);
+  if (filters.directorId !== undefined)
+    query = query.where('movies.director_id', '=', filters.directorId);
+  if (filters.genreId !== undefined) query = query.where('movies.genre_id', '=', filters.genreId);
+  if (filters.year !== undefined) query = query.where('movies.year', '=', filters.year);
+  if (filters.titleContains !== undefined && filters.titleContains !== '') {
+    const pattern = `%${likeEscape(filters.titleContains.toLowerCase())}%`;
+    query = query.where(sql<boolean>`movies.title_key like ${pattern} escape '\\'`);
+  }
+  for (const { key, descending } of order) {
+    query = query.orderBy(COLUMN_BY_KEY[key], (item) =>
+      descending ? item.desc().nullsLast() : item.asc().nullsLast(),
+    );
+  }
+  const rows = await query.limit(limit).offset(offset).execute();
+  return rows.map(movieRowToMovie);
+}
+
+export async function findMovieById(db: Db, id: number): Promise<Movie | undefined> {
+  const row = await selectMovies(db).where('movies.id', '=', id).executeTakeFirst();
+  return row && movieRowToMovie(row);
+}
+
+export async function movieExists(db: Db, id: number): Promise<boolean> {
+  return (
+    (await db.selectFrom('movies').select('id').where('id', '=', id).executeTakeFirst()) !==
+    undefined
+  );
+}
+
+export async function insertMovie(db: Db, fields: MovieFields): Promise<number> {
+  const row = await db
+    .insertInto('movies')
+    .values({ ...fields, title_key: fields.title.toLowerCase() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function updateMovie(db: Db, id: number, fields: Partial<MovieFields>): Promise<void> {
+  const changes =
+    fields.title === undefined ? fields : { ...fields, title_key: fields.title.toLowerCase() };
+  if (Object.keys(changes).length === 0) return;
+  await db.updateTable('movies').set(changes).where('id', '=', id).execute();
+}
+
+export async function deleteMovie(db: Db, id: number): Promise<boolean> {
+  const result = await db.deleteFrom('movies').where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}

@@ -1,0 +1,107 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { Guards } from '../../auth/authenticate.js';
+import { pageWindow, sendPage } from '../../http/paging.js';
+import { bearerSecurity, errorResponses, IdParams, NoContent } from '../../http/schemas.js';
+import { Movie, MovieCreate, MovieListQuery, MoviePatch, MovieReplace } from './schemas.js';
+import type { MovieService } from './service.js';
+
+export interface MovieRoutesOptions {
+  readonly service: MovieService;
+  readonly guards: Guards;
+}
+
+export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
+  fastify,
+  { service, guards },
+) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const common = { tags: ['movies'], security: bearerSecurity };
+  const writeErrors = errorResponses(400, 401, 403, 404, 413, 415);
+
+  app.get('/movies/', {
+    onRequest: guards.catalogRead,
+    schema: {
+      ...common,
+      summary: 'List movies',
+      description:
+        'Filters combine with AND. Without page/per_page at most 1000 rows are returned; a Link header with rel="next" says when more exist.',
+      querystring: MovieListQuery,
+      response: { 200: Type.Array(Movie), ...errorResponses(400, 401) },
+    },
+    handler: async (request, reply) => {
+      const window = pageWindow(request.query);
+      return sendPage(request, reply, await service.list(request.query, window), window);
+    },
+  });
+
+  app.get('/movies/:id', {
+    onRequest: guards.catalogRead,
+    schema: {
+      ...common,
+      summary: 'Get one movie',
+      params: IdParams,
+      response: { 200: Movie, ...errorResponses(400, 401, 404) },
+    },
+    handler: (request) => service.get(request.params.id),
+  });
+
+  app.post('/movies/', {
+    onRequest: guards.requireAdmin,
+    schema: {
+      ...common,
+      summary: 'Create a movie',
+      body: MovieCreate,
+      response: { 201: Movie, ...writeErrors },
+    },
+    handler: async (request, reply) => {
+      const movie = await service.create(request.body);
+      return reply.status(201).header('location', `/movies/${movie.id}`).send(movie);
+    },
+  });
+
+  app.put('/movies/:id', {
+    onRequest: guards.requireAdmin,
+    schema: {
+      ...common,
+      summary: 'Replace a movie (fields left out get their defaults)',
+      params: IdParams,
+      body: MovieReplace,
+      response: { 204: NoContent, ...writeErrors },
+    },
+    handler: async (request, reply) => {
+      await service.replace(request.params.id, request.body);
+      return reply.status(204).send(null);
+    },
+  });
+
+  app.patch('/movies/:id', {
+    onRequest: guards.requireAdmin,
+    schema: {
+      ...common,
+      summary: 'Change some fields of a movie',
+      params: IdParams,
+      body: MoviePatch,
+      response: { 204: NoContent, ...writeErrors },
+    },
+    handler: async (request, reply) => {
+      await service.patch(request.params.id, request.body);
+      return reply.status(204).send(null);
+    },
+  });
+
+  app.delete('/movies/:id', {
+    onRequest: guards.requireAdmin,
+    schema: {
+      ...common,
+      summary: 'Delete a movie',
+      params: IdParams,
+      response: { 204: NoContent, ...errorResponses(400, 401, 403, 404) },
+    },
+    handler: async (request, reply) => {
+      await service.remove(request.params.id);
+      return reply.status(204).send(null);
+    },
+  });
+};

@@ -1,0 +1,83 @@
+import { Type, type Static } from 'typebox';
+import { Id, NullableId, PagingQuery } from '../../http/schemas.js';
+
+const Ref = Type.Object({ id: Id, name: Type.String() });
+
+export const Movie = Type.Object(
+  {
+    id: Id,
+    title: Type.String(),
+    description: Type.String(),
+    trailer: Type.String(),
+    year: Type.Union([Type.Integer(), Type.Null()]),
+    rating: Type.Union([Type.Number(), Type.Null()]),
+    genre_id: Type.Union([Id, Type.Null()]),
+    director_id: Type.Union([Id, Type.Null()]),
+    genre: Type.Union([Ref, Type.Null()]),
+    director: Type.Union([Ref, Type.Null()]),
+  },
+  { title: 'Movie' },
+);
+export type Movie = Static<typeof Movie>;
+
+const fields = {
+  title: Type.String({ minLength: 1, maxLength: 255 }),
+  description: Type.String({ maxLength: 5000 }),
+  trailer: Type.String({ maxLength: 2048, description: 'An http(s) URL, or empty' }),
+  year: Type.Union([Type.Integer({ minimum: 1888, maximum: 2100 }), Type.Null()]),
+  rating: Type.Union([Type.Number({ minimum: 0, maximum: 10 }), Type.Null()]),
+  genre_id: NullableId,
+  director_id: NullableId,
+};
+
+// What GET returned may come back on PUT/PATCH: id must match, genre/director are ignored.
+const readOnly = {
+  id: Type.Optional(Id),
+  genre: Type.Optional(Type.Union([Type.Object({}), Type.Null()])),
+  director: Type.Optional(Type.Union([Type.Object({}), Type.Null()])),
+};
+
+const strict = { additionalProperties: false } as const;
+
+export const MovieCreate = Type.Object(
+  {
+    title: fields.title,
+    description: Type.Optional(fields.description),
+    trailer: Type.Optional(fields.trailer),
+    year: Type.Optional(fields.year),
+    rating: Type.Optional(fields.rating),
+    genre_id: Type.Optional(fields.genre_id),
+    director_id: Type.Optional(fields.director_id),
+  },
+  strict,
+);
+export type MovieCreate = Static<typeof MovieCreate>;
+
+export const MovieReplace = Type.Object({ ...MovieCreate.properties, ...readOnly }, strict);
+export type MovieReplace = Static<typeof MovieReplace>;
+
+export const MoviePatch = Type.Object(
+  { ...readOnly, ...Type.Partial(MovieCreate).properties },
+  strict,
+);
+export type MoviePatch = Static<typeof MoviePatch>;
+
+export const SORT_KEYS = ['id', 'year', 'rating', 'title'] as const;
+
+export const MovieListQuery = Type.Object({
+  director_id: Type.Optional(Id),
+  genre_id: Type.Optional(Id),
+  year: Type.Optional(Type.Integer({ minimum: 1888, maximum: 2100 })),
+  q: Type.Optional(
+    Type.String({ maxLength: 255, description: 'Case-insensitive part of the title' }),
+  ),
+  status: Type.Optional(Type.Literal('new', { description: 'Newest first' })),
+  sort: Type.Optional(
+    Type.Enum(
+      SORT_KEYS.flatMap((key) => [key, `-${key}` as const]),
+      { description: 'id, year, rating or title; a leading - sorts descending' },
+    ),
+  ),
+  ...PagingQuery,
+});
+export type MovieListQuery = Static<typeof MovieListQuery>;

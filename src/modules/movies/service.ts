@@ -1,0 +1,146 @@
+import type { Kysely } from 'kysely';
+import { isForeignKeyViolation } from '../../db/errors.js';
+import type { Database } from '../../db/schema.js';
+import { notFound, validationError, type FieldErrors } from '../../errors.js';
+import { toPage, type Page, type PageWindow } from '../../http/paging.js';
+import { findDirectorById } from '../directors/repository.js';
+import { findGenreById } from '../genres/repository.js';
+import { assertBodyIdMatches } from '../shared/named-resource.js';
+import * as repo from './repository.js';
+import type { Movie, MovieCreate, MovieListQuery, MoviePatch, MovieReplace } from './schemas.js';
+
+type MovieInput = Partial<repo.MovieFields>;
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+function orderOf(query: MovieListQuery): repo.MovieOrder {
+  if (query.sort !== undefined) {
+    const descending = query.sort.startsWith('-');
+    const key = (descending ? query.sort.slice(1) : query.sort) as repo.MovieOrder[number]['key'];
+    return key === 'id'
+      ? [{ key, descending }]
+      : [
+          { key, descending },
+          { key: 'id', descending },
+        ];
+  }
+  if (query.status === 'new') {
+    return [
+      { key: 'year', descending: true },
+      { key: 'id', descending: true },
+    ];
+  }
+  return [{ key: 'id', descending: false }];
+}
+
+// Only the fields a client sent; genre/director objects and id are read-only echoes.
+function fieldsOf(input: MovieCreate | MovieReplace | MoviePatch): MovieInput {
+  const { title, description, trailer, year, rating, genre_id, director_id } = input;
+  const fields: MovieInput = { title, description, trailer, year, rating, genre_id, director_id };
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+}
+
+function withDefaults(input: MovieCreate | MovieReplace): repo.MovieFields {
+  return {
+    title: input.title,
+    description: input.description ?? '',
+    trailer: input.trailer ?? '',
+    year: input.year ?? null,
+    rating: input.rating ?? null,
+    genre_id: input.genre_id ?? null,
+    director_id: input.director_id ?? null,
+  };
+}
+
+export function createMovieService(db: Kysely<Database>) {
+  async function assertValid(fields: MovieInput): Promise<void> {
+    const errors: FieldErrors = {};
+    if (fields.trailer && !isHttpUrl(fields.trailer))
+      errors.trailer = 'must be an http(s) URL or empty';
+    if (fields.genre_id != null && !(await findGenreById(db, fields.genre_id))) {
+      errors.genre_id = `genre ${fields.genre_id} does not exist`;
+    }
+    if (fields.director_id != null && !(await findDirectorById(db, fields.director_id))) {
+      errors.director_id = `director ${fields.director_id} does not exist`;
+    }
+    if (Object.keys(errors).length > 0) throw validationError(errors);
+  }
+
+  // A genre or director deleted between the check and the write.
+  async function translateRaces<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (isForeignKeyViolation(error)) {
+        throw validationError({
+          genre_id: 'must name an existing genre',
+          director_id: 'must name an existing director',
+        });
+      }
+      throw error;
+    }
+  }
+
+  async function get(id: number): Promise<Movie> {
+    const movie = await repo.findMovieById(db, id);
+    if (!movie) throw notFound('Movie');
+    return movie;
+  }
+
+  async function update(id: number, fields: MovieInput): Promise<void> {
+    await assertValid(fields);
+    if (!(await repo.movieExists(db, id))) throw notFound('Movie');
+    await translateRaces(() => repo.updateMovie(db, id, fields));
+  }
+
+  return {
+    async list(query: MovieListQuery, window: PageWindow): Promise<Page<Movie>> {
+      const filters = {
+        directorId: query.director_id,
+        genreId: query.genre_id,
+        year: query.year,
+        titleContains: query.q,
+      };
+      const rows = await repo.listMovies(
+        db,
+        filters,
+        orderOf(query),
+        window.offset,
+        window.limit + 1,
+      );
+      return toPage(rows, window);
+    },
+
+    get,
+
+    async create(input: MovieCreate): Promise<Movie> {
+      const fields = withDefaults(input);
+      await assertValid(fields);
+      const id = await translateRaces(() => repo.insertMovie(db, fields));
+      return get(id);
+    },
+
+    async replace(id: number, input: MovieReplace): Promise<void> {
+      assertBodyIdMatches(input.id, id);
+      await update(id, withDefaults(input));
+    },
+
+    async patch(id: number, input: MoviePatch): Promise<void> {
+      assertBodyIdMatches(input.id, id);
+      await update(id, fieldsOf(input));
+    },
+
+    async remove(id: number): Promise<void> {
+      if (!(await repo.deleteMovie(db, id))) throw notFound('Movie');
+    },
+  };
+}
+
+export type MovieService = ReturnType<typeof createMovieService>;

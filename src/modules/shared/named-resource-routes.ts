@@ -1,0 +1,127 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { Guards } from '../../auth/authenticate.js';
+import { pageWindow, sendPage } from '../../http/paging.js';
+import {
+  bearerSecurity,
+  errorResponses,
+  Id,
+  IdParams,
+  NoContent,
+  PagingOnlyQuery,
+} from '../../http/schemas.js';
+import type { NamedResourceService } from './named-resource.js';
+
+export interface NamedResourceRoutesOptions {
+  readonly resource: 'genres' | 'directors';
+  readonly label: string;
+  readonly service: NamedResourceService;
+  readonly guards: Guards;
+}
+
+const Name = Type.String({ minLength: 1, maxLength: 255 });
+
+export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions> = async (
+  fastify,
+  { resource, label, service, guards },
+) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const NamedObject = Type.Object({ id: Id, name: Type.String() }, { title: label });
+  const tags = [resource];
+  const security = bearerSecurity;
+  const readErrors = errorResponses(400, 401);
+  const writeErrors = errorResponses(400, 401, 403, 404, 413, 415);
+
+  app.get(`/${resource}/`, {
+    onRequest: guards.catalogRead,
+    schema: {
+      tags,
+      security,
+      summary: `List ${resource}`,
+      querystring: PagingOnlyQuery,
+      response: { 200: Type.Array(NamedObject), ...readErrors },
+    },
+    handler: async (request, reply) => {
+      const window = pageWindow(request.query);
+      return sendPage(request, reply, await service.list(window), window);
+    },
+  });
+
+  app.get(`/${resource}/:id`, {
+    onRequest: guards.catalogRead,
+    schema: {
+      tags,
+      security,
+      summary: `Get one ${label.toLowerCase()}`,
+      params: IdParams,
+      response: { 200: NamedObject, ...readErrors, ...errorResponses(404) },
+    },
+    handler: (request) => service.get(request.params.id),
+  });
+
+  app.post(`/${resource}/`, {
+    onRequest: guards.requireAdmin,
+    schema: {
+      tags,
+      security,
+      summary: `Create a ${label.toLowerCase()}`,
+      body: Type.Object({ name: Name }, { additionalProperties: false }),
+      response: { 201: NamedObject, ...writeErrors, ...errorResponses(409) },
+    },
+    handler: async (request, reply) => {
+      const created = await service.create(request.body.name);
+      return reply.status(201).header('location', `/${resource}/${created.id}`).send(created);
+    },
+  });
+
+  app.put(`/${resource}/:id`, {
+    onRequest: guards.requireAdmin,
+    schema: {
+      tags,
+      security,
+      summary: `Replace a ${label.toLowerCase()}`,
+      params: IdParams,
+      body: Type.Object({ id: Type.Optional(Id), name: Name }, { additionalProperties: false }),
+      response: { 204: NoContent, ...writeErrors, ...errorResponses(409) },
+    },
+    handler: async (request, reply) => {
+      await service.update(request.params.id, request.body);
+      return reply.status(204).send(null);
+    },
+  });
+
+  app.patch(`/${resource}/:id`, {
+    onRequest: guards.requireAdmin,
+    schema: {
+      tags,
+      security,
+      summary: `Change a ${label.toLowerCase()}`,
+      params: IdParams,
+      body: Type.Object(
+        { id: Type.Optional(Id), name: Type.Optional(Name) },
+        { additionalProperties: false },
+      ),
+      response: { 204: NoContent, ...writeErrors, ...errorResponses(409) },
+    },
+    handler: async (request, reply) => {
+      await service.update(request.params.id, request.body);
+      return reply.status(204).send(null);
+    },
+  });
+
+  app.delete(`/${resource}/:id`, {
+    onRequest: guards.requireAdmin,
+    schema: {
+      tags,
+      security,
+      summary: `Delete a ${label.toLowerCase()} no movie uses`,
+      params: IdParams,
+      response: { 204: NoContent, ...errorResponses(400, 401, 403, 404, 409) },
+    },
+    handler: async (request, reply) => {
+      await service.remove(request.params.id);
+      return reply.status(204).send(null);
+    },
+  });
+};

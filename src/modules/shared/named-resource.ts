@@ -1,0 +1,28 @@
+import { validationError } from '../../errors.js';
+import type { Page, PageWindow } from '../../http/paging.js';
+
+export interface Named {
+  id: number;
+  name: string;
+}
+
+export interface NamedInput {
+  id?: number;
+  name?: string;
+}
+
+/** Genres and directors: the same five operations, with their own rules behind them. */
+export interface NamedResourceService {
+  list(window: PageWindow): Promise<Page<Named>>;
+  get(id: number): Promise<Named>;
+  create(name: string): Promise<Named>;
+  update(id: number, input: NamedInput): Promise<void>;
+  remove(id: number): Promise<void>;
+}
+
+// A client may PUT back what it got from GET, id included, but not someone else's id.
+export function assertBodyIdMatches(bodyId: number | undefined, urlId: number): void {
+  if (bodyId !== undefined && bodyId !== urlId) {
+    throw validationError({ id: 'must equal the id in the URL' });
+  }
+}

@@ -1,0 +1,41 @@
+import { buildApp } from './app.js';
+import { loadConfigOrExit } from './boot.js';
+import { openPreparedDatabase } from './db/prepare.js';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+const config = loadConfigOrExit();
+const database = await openPreparedDatabase(config);
+const app = await buildApp({ config, db: database.db });
+app.addHook('onClose', async () => {
+  await database.db.destroy();
+});
+
+if (database.created) {
+  app.log.info({ seeded: database.seeded }, 'created a new database');
+}
+
+let closing = false;
+async function shutdown(signal: string): Promise<void> {
+  if (closing) return;
+  closing = true;
+  app.log.info({ signal }, 'shutting down: finishing requests in flight');
+  const force = setTimeout(() => {
+    app.log.error('shutdown took too long; exiting');
+    process.exit(1);
+  }, SHUTDOWN_GRACE_MS);
+  force.unref();
+  await app.close();
+  process.exit(0);
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));
+
+try {
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info(`docs at http://${config.host}:${config.port}/docs`);
+} catch (error) {
+  app.log.error({ err: error }, 'could not start');
+  await app.close();
+  process.exit(1);
+}
