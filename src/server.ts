@@ -16,6 +16,11 @@ if (database.created) {
 }
 
 let closing = false;
+// Keep-alive sockets would hold close() open: answers given while closing end their connection.
+app.addHook('onSend', async (_request, reply) => {
+  if (closing) reply.header('connection', 'close');
+});
+
 async function shutdown(signal: string): Promise<void> {
   if (closing) return;
   closing = true;
@@ -32,8 +37,8 @@ process.once('SIGTERM', () => void shutdown('SIGTERM'));
 process.once('SIGINT', () => void shutdown('SIGINT'));
 
 try {
-  await app.listen({ port: config.port, host: config.host });
-  app.log.info(`docs at http://${config.host}:${config.port}/docs`);
+  const address = await app.listen({ port: config.port, host: config.host });
+  app.log.info(`docs at ${address}/docs`);
 } catch (error) {
   app.log.error({ err: error }, 'could not start');
   await app.close();

@@ -12,15 +12,35 @@ import type { Role, UserCreate, UserPatch, UserPublic, UserReplace } from './sch
 
 const taken = () => conflict('This username is taken');
 
+const MAX_USERNAME = 150;
+const MIN_PASSWORD = 8;
+const MAX_PASSWORD = 128;
+
+const codePoints = (text: string): number => [...text].length;
+
 export function usernameProblem(username: string): string | null {
+  const length = codePoints(username);
+  if (length < 1 || length > MAX_USERNAME) return `must be 1 to ${MAX_USERNAME} characters long`;
   if (/^\s|\s$/u.test(username)) return 'must not start or end with white space';
   if (/\p{Cc}/u.test(username)) return 'must not contain control characters';
   return null;
 }
 
-function assertUsernameAllowed(username: string | undefined): void {
-  const problem = username === undefined ? null : usernameProblem(username);
-  if (problem !== null) throw validationError({ username: problem });
+export function passwordProblem(password: string): string | null {
+  const length = codePoints(password);
+  return length < MIN_PASSWORD || length > MAX_PASSWORD
+    ? `must be ${MIN_PASSWORD} to ${MAX_PASSWORD} characters long`
+    : null;
+}
+
+// The HTTP schemas check lengths too; these rules also guard the command line.
+function assertCredentialsAllowed(input: { username?: string; password?: string }): void {
+  const errors: Record<string, string> = {};
+  const usernameIssue = input.username === undefined ? null : usernameProblem(input.username);
+  const passwordIssue = input.password === undefined ? null : passwordProblem(input.password);
+  if (usernameIssue) errors.username = usernameIssue;
+  if (passwordIssue) errors.password = passwordIssue;
+  if (Object.keys(errors).length > 0) throw validationError(errors);
 }
 
 /** Only admins hand out roles; anyone else may at most restate the role they have. */
@@ -40,7 +60,7 @@ export function createUserService(db: Kysely<Database>, pbkdf2Iterations: number
 
   async function update(id: number, input: UserPatch): Promise<void> {
     assertBodyIdMatches(input.id, id);
-    assertUsernameAllowed(input.username);
+    assertCredentialsAllowed(input);
     if (!(await repo.findUserById(db, id))) throw notFound('User');
     if (input.username !== undefined) await assertUsernameFree(input.username, id);
     const passwordHash =
@@ -64,7 +84,7 @@ export function createUserService(db: Kysely<Database>, pbkdf2Iterations: number
 
   return {
     async create(input: UserCreate): Promise<UserPublic> {
-      assertUsernameAllowed(input.username);
+      assertCredentialsAllowed(input);
       await assertUsernameFree(input.username);
       const passwordHash = await hashPassword(input.password, pbkdf2Iterations);
       try {

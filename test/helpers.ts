@@ -1,0 +1,113 @@
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { Kysely } from 'kysely';
+import { buildApp } from '../src/app.js';
+import { hashPassword } from '../src/auth/password.js';
+import { loadConfig, type Config } from '../src/config.js';
+import { openPreparedDatabase } from '../src/db/prepare.js';
+import type { Database } from '../src/db/schema.js';
+import { insertUser } from '../src/modules/users/repository.js';
+
+export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long';
+// Low on purpose: tests hash many passwords; the 600,000 default is checked in unit tests.
+export const TEST_ITERATIONS = 1000;
+
+export interface TestContext {
+  readonly app: FastifyInstance;
+  readonly db: Kysely<Database>;
+  readonly config: Config;
+}
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: 'sqlite::memory:',
+    JWT_SECRET: TEST_SECRET,
+    PBKDF2_ITERATIONS: String(TEST_ITERATIONS),
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  });
+}
+
+/** A fresh, migrated, seeded database and the real app in front of it. */
+export async function buildTestApp(overrides: Record<string, string> = {}): Promise<TestContext> {
+  const config = testConfig(overrides);
+  const database = await openPreparedDatabase(config);
+  const app = await buildApp({ config, db: database.db });
+  app.addHook('onClose', async () => {
+    await database.db.destroy();
+  });
+  await app.ready();
+  return { app, db: database.db, config };
+}
+
+export async function createUser(
+  ctx: TestContext,
+  username: string,
+  password: string,
+  role: 'user' | 'admin' = 'user',
+): Promise<number> {
+  const passwordHash = await hashPassword(password, ctx.config.pbkdf2Iterations);
+  const user = await insertUser(ctx.db, { username, passwordHash, role });
+  return user.id;
+}
+
+export interface Tokens {
+  access_token: string;
+  refresh_token: string;
+}
+
+export async function login(ctx: TestContext, username: string, password: string): Promise<Tokens> {
+  const response = await ctx.app.inject({
+    method: 'POST',
+    url: '/auth/',
+    payload: { username, password },
+  });
+  if (response.statusCode !== 201)
+    throw new Error(`login failed: ${response.statusCode} ${response.body}`);
+  return response.json<Tokens>();
+}
+
+/** A user with a fresh access token, ready to use in requests. */
+export async function signedIn(
+  ctx: TestContext,
+  username: string,
+  role: 'user' | 'admin' = 'user',
+): Promise<{ id: number; token: string; tokens: Tokens; headers: Record<string, string> }> {
+  const password = `${username}-password`;
+  const id = await createUser(ctx, username, password, role);
+  const tokens = await login(ctx, username, password);
+  return { id, token: tokens.access_token, tokens, headers: bearer(tokens.access_token) };
+}
+
+export const bearer = (token: string): Record<string, string> => ({
+  authorization: `Bearer ${token}`,
+});
+
+export function request(ctx: TestContext, options: InjectOptions): Promise<LightMyRequestResponse> {
+  return ctx.app.inject(options);
+}
+
+/** The one error body of the contract: message, code, optional errors and request_id, nothing else. */
+export function errorBody(response: LightMyRequestResponse): {
+  message: string;
+  code: string;
+  errors?: Record<string, string>;
+} {
+  const body = response.json<Record<string, unknown>>();
+  const extra = Object.keys(body).filter(
+    (key) => !['message', 'code', 'errors', 'request_id'].includes(key),
+  );
+  if (extra.length > 0) throw new Error(`error body has extra keys: ${extra.join(', ')}`);
+  if (typeof body.message !== 'string' || typeof body.code !== 'string') {
+    throw new Error(`not an error body: ${response.body}`);
+  }
+  if (body.code === 'validation_error' && typeof body.errors !== 'object') {
+    throw new Error('validation_error without errors');
+  }
+  return body as { message: string; code: string; errors?: Record<string, string> };
+}
+
+export function decodeJwtPayload(token: string): Record<string, unknown> {
+  const [, payload = ''] = token.split('.');
+  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+}

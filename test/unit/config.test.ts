@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const strongSecret = 's'.repeat(32);
+
+describe('loadConfig', () => {
+  it('When nothing is set in production, then startup stops naming JWT_SECRET', () => {
+    assert.throws(
+      () => loadConfig({ NODE_ENV: 'production' }),
+      (error: Error) => error instanceof ConfigError && /JWT_SECRET/.test(error.message),
+    );
+  });
+
+  it('When the production secret is under 32 bytes, then startup stops', () => {
+    assert.throws(
+      () => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(31) }),
+      /at least 32 bytes/,
+    );
+    // 11 Cyrillic letters are 22 bytes: bytes count, not characters.
+    assert.throws(
+      () => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'ж'.repeat(11) }),
+      /at least 32 bytes/,
+    );
+    assert.equal(
+      loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'ж'.repeat(16) }).jwtSecret.length,
+      32,
+    );
+  });
+
+  it('When no secret is set in development, then one is generated once and kept with mode 0600', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'movies-config-'));
+    const env = { DATABASE_URL: `sqlite:${join(dir, 'movies.db')}` };
+    const first = loadConfig(env);
+    const second = loadConfig(env);
+    assert.ok(first.jwtSecret.length >= 32);
+    assert.deepEqual(first.jwtSecret, second.jwtSecret);
+    const file = join(dir, 'jwt-secret');
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.deepEqual(readFileSync(file), first.jwtSecret);
+  });
+
+  it('When defaults apply, then they are the contract values', () => {
+    const config = loadConfig({ JWT_SECRET: strongSecret });
+    assert.equal(config.port, 10001);
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.databaseUrl, 'sqlite:./data/movies.db');
+    assert.equal(config.accessTokenTtl, 900);
+    assert.equal(config.refreshTokenTtl, 2_592_000);
+    assert.equal(config.refreshReuseGrace, 10);
+    assert.equal(config.pbkdf2Iterations, 600_000);
+    assert.equal(config.catalogRead, 'authenticated');
+    assert.equal(config.seedDemo, true);
+    assert.ok(Object.isFrozen(config));
+  });
+
+  it('When a value is bad, then the error names the setting', () => {
+    const cases: [string, string][] = [
+      ['PORT', 'http'],
+      ['PORT', '70000'],
+      ['ACCESS_TOKEN_TTL', '-5'],
+      ['REFRESH_TOKEN_TTL', '1.5'],
+      ['PBKDF2_ITERATIONS', '0'],
+      ['CATALOG_READ', 'everyone'],
+      ['SEED_DEMO', 'maybe'],
+      ['LOG_LEVEL', 'loud'],
+      ['NODE_ENV', 'staging'],
+      ['DATABASE_URL', 'mysql://x'],
+      ['TRUST_PROXY', 'yes please'],
+    ];
+    for (const [name, value] of cases) {
+      assert.throws(
+        () => loadConfig({ JWT_SECRET: strongSecret, [name]: value }),
+        new RegExp(name),
+        `${name}=${value}`,
+      );
+    }
+  });
+
+  it('When TRUST_PROXY is a count or a list, then it is kept as such', () => {
+    assert.equal(loadConfig({ JWT_SECRET: strongSecret, TRUST_PROXY: '2' }).trustProxy, 2);
+    assert.deepEqual(
+      loadConfig({ JWT_SECRET: strongSecret, TRUST_PROXY: '10.0.0.1, 10.0.0.0/8' }).trustProxy,
+      ['10.0.0.1', '10.0.0.0/8'],
+    );
+  });
+});
