@@ -1,21 +1,12 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Dialect } from './database.js';
-import type { Database } from './schema.js';
+import type { Database, MovieRow } from './schema.js';
 import demoCatalog from './seed/movies-seed.json' with { type: 'json' };
 
 export interface Catalog {
   genres: { id: number; name: string }[];
   directors: { id: number; name: string }[];
-  movies: {
-    id: number;
-    title: string;
-    description: string;
-    trailer: string;
-    year: number | null;
-    rating: number | null;
-    genre_id: number | null;
-    director_id: number | null;
-  }[];
+  movies: Omit<MovieRow, 'title_key'>[];
 }
 
 export const DEMO_CATALOG: Catalog = demoCatalog;

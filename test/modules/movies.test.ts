@@ -1,19 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { Movie } from '../../src/modules/movies/schemas.js';
 import { bearer, buildTestApp, errorBody, signedIn, type TestContext } from '../helpers.js';
 
-interface MovieBody {
-  id: number;
-  title: string;
-  description: string;
-  trailer: string;
-  year: number | null;
-  rating: number | null;
-  genre_id: number | null;
-  director_id: number | null;
-  genre: { id: number; name: string } | null;
-  director: { id: number; name: string } | null;
-}
+type MovieBody = Movie;
 
 let ctx: TestContext;
 let user: Record<string, string>;

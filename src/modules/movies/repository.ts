@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Database, MovieRow } from '../../db/schema.js';
 import type { Movie } from './schemas.js';
 
 type Db = Kysely<Database>;
@@ -13,15 +13,7 @@ export interface MovieFilters {
 
 export type MovieOrder = { key: 'id' | 'year' | 'rating' | 'title'; descending: boolean }[];
 
-export interface MovieFields {
-  title: string;
-  description: string;
-  trailer: string;
-  year: number | null;
-  rating: number | null;
-  genre_id: number | null;
-  director_id: number | null;
-}
+export type MovieFields = Omit<MovieRow, 'id' | 'title_key'>;
 
 const COLUMN_BY_KEY = {
   id: 'movies.id',
