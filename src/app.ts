@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import { createGuards } from './auth/authenticate.js';
-import { MemoryLoginThrottle, type LoginThrottle } from './auth/login-limiter.js';
+import { DatabaseLoginThrottle, type LoginThrottle } from './auth/login-limiter.js';
 import { authRoutes } from './auth/routes.js';
 import { createAuthService } from './auth/service.js';
 import { TokenService } from './auth/tokens.js';
@@ -75,7 +75,7 @@ export async function buildApp({ config, db, throttle }: AppDeps): Promise<Fasti
     tokens,
     throttle:
       throttle ??
-      new MemoryLoginThrottle({
+      new DatabaseLoginThrottle(db, {
         maxFailuresPerUsername: config.loginMaxFailuresPerUsername,
         maxFailuresPerAddress: config.loginMaxFailuresPerAddress,
         windowMs: config.loginFailureWindow * 1000,

@@ -12,6 +12,7 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly databaseUrl: string;
+  readonly databasePoolSize: number;
   readonly dataDir: string;
   readonly jwtSecret: Buffer;
   readonly accessTokenTtl: number;
@@ -161,6 +162,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: readInteger(env, 'PORT', 10001, 0, 65535),
     host: env.HOST || '127.0.0.1',
     databaseUrl,
+    databasePoolSize: readInteger(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     dataDir,
     jwtSecret: readJwtSecret(env, nodeEnv, dataDir),
     accessTokenTtl: readInteger(env, 'ACCESS_TOKEN_TTL', 900, 1, 7 * day),

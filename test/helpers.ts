@@ -1,9 +1,11 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Kysely } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { hashPassword } from '../src/auth/password.js';
 import { loadConfig, type Config } from '../src/config.js';
-import { openPreparedDatabase } from '../src/db/prepare.js';
+import { openPreparedDatabase, type PreparedDatabase } from '../src/db/prepare.js';
 import type { Database } from '../src/db/schema.js';
 import { insertUser } from '../src/modules/users/repository.js';
 
@@ -17,6 +19,40 @@ export interface TestContext {
   readonly config: Config;
 }
 
+/** The suite runs once on SQLite and, with TEST_DATABASE_URL, once more on PostgreSQL. */
+export const onPostgres = process.env.TEST_DATABASE === 'postgres';
+
+export interface TestDatabase {
+  readonly url: string;
+  readonly drop: () => Promise<void>;
+}
+
+async function withAdminClient(work: (client: pg.Client) => Promise<void>): Promise<void> {
+  const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** On PostgreSQL, a schema of its own (created here, dropped by drop()); on SQLite, the given URL. */
+export async function freshDatabase(sqliteUrl = 'sqlite::memory:'): Promise<TestDatabase> {
+  if (!onPostgres) return { url: sqliteUrl, drop: async () => {} };
+  const schema = `test_${randomUUID().replace(/-/g, '')}`;
+  await withAdminClient((client) => client.query(`create schema ${schema}`).then(() => undefined));
+  const url = new URL(String(process.env.TEST_DATABASE_URL));
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return {
+    url: url.toString(),
+    drop: () =>
+      withAdminClient((client) =>
+        client.query(`drop schema ${schema} cascade`).then(() => undefined),
+      ),
+  };
+}
+
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({
     NODE_ENV: 'test',
@@ -28,14 +64,37 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   });
 }
 
+export interface OpenTestDatabase {
+  readonly config: Config;
+  readonly database: PreparedDatabase;
+  readonly close: () => Promise<void>;
+}
+
+/** A fresh, migrated (and unless told otherwise, seeded) database on the suite's database. */
+export async function openTestDatabase(
+  overrides: Record<string, string> = {},
+): Promise<OpenTestDatabase> {
+  const fresh = await freshDatabase();
+  const config = testConfig({ DATABASE_URL: fresh.url, ...overrides });
+  const database = await openPreparedDatabase(config);
+  return {
+    config,
+    database,
+    close: async () => {
+      try {
+        await database.db.destroy();
+      } finally {
+        await fresh.drop();
+      }
+    },
+  };
+}
+
 /** A fresh, migrated, seeded database and the real app in front of it. */
 export async function buildTestApp(overrides: Record<string, string> = {}): Promise<TestContext> {
-  const config = testConfig(overrides);
-  const database = await openPreparedDatabase(config);
+  const { config, database, close } = await openTestDatabase(overrides);
   const app = await buildApp({ config, db: database.db });
-  app.addHook('onClose', async () => {
-    await database.db.destroy();
-  });
+  app.addHook('onClose', close);
   await app.ready();
   return { app, db: database.db, config };
 }

@@ -3,11 +3,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { freshDatabase, type TestDatabase } from './helpers.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
-export function tempDatabaseUrl(): string {
-  return `sqlite:${join(mkdtempSync(join(tmpdir(), 'movies-test-')), 'movies.db')}`;
+/** A database no one has used yet: a new SQLite file, or a new PostgreSQL schema. */
+export function tempDatabase(): Promise<TestDatabase> {
+  return freshDatabase(`sqlite:${join(mkdtempSync(join(tmpdir(), 'movies-test-')), 'movies.db')}`);
 }
 
 export interface CliResult {

@@ -13,7 +13,16 @@ export interface DatabaseHandle {
   readonly dialect: Dialect;
 }
 
+export interface DatabaseOptions {
+  readonly poolSize?: number;
+  /** Told about connections that fail while idle in the pool (the pool recovers by itself). */
+  readonly onPoolError?: (error: Error) => void;
+}
+
 const PG_INT8 = 20;
+// A request waits at most this long for a connection or a statement, then gets a 503.
+const CONNECT_TIMEOUT_MS = 3000;
+const STATEMENT_TIMEOUT_MS = 5000;
 
 function openSqlite(databaseUrl: string): DatabaseHandle {
   const file = sqliteFileOf(databaseUrl);
@@ -29,21 +38,31 @@ function openSqlite(databaseUrl: string): DatabaseHandle {
   };
 }
 
-function openPostgres(databaseUrl: string, poolSize: number): DatabaseHandle {
+function openPostgres(databaseUrl: string, options: DatabaseOptions): DatabaseHandle {
   // Ids and counts are bigint; every value we store fits in a JavaScript number.
   const types = {
     getTypeParser: (oid: number, format?: string) =>
       oid === PG_INT8 ? Number : pg.types.getTypeParser(oid, format as 'text'),
   };
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, types });
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.poolSize ?? 10,
+    types,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    statement_timeout: STATEMENT_TIMEOUT_MS,
+    query_timeout: STATEMENT_TIMEOUT_MS + 1000,
+    keepAlive: true,
+  });
+  // Without a listener, an idle connection dropped by the server would crash the process.
+  pool.on('error', (error) => options.onPoolError?.(error));
   return {
     db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
     dialect: 'postgres',
   };
 }
 
-export function openDatabase(databaseUrl: string, poolSize = 10): DatabaseHandle {
+export function openDatabase(databaseUrl: string, options: DatabaseOptions = {}): DatabaseHandle {
   return databaseUrl.startsWith('sqlite:')
     ? openSqlite(databaseUrl)
-    : openPostgres(databaseUrl, poolSize);
+    : openPostgres(databaseUrl, options);
 }

@@ -1,9 +1,12 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Dialect } from './database.js';
 import * as createCatalogAndUsers from './migrations/2026_11_26_001_create_catalog_and_users.js';
+import * as createLoginThrottle from './migrations/2026_11_26_002_create_login_throttle.js';
 import type { Database } from './schema.js';
 
 const migrations: Record<string, Migration> = {
   '2026_11_26_001_create_catalog_and_users': createCatalogAndUsers,
+  '2026_11_26_002_create_login_throttle': createLoginThrottle,
 };
 
 // Listed in code rather than read from a folder, so the same list serves tsx and compiled builds.
@@ -14,8 +17,25 @@ export interface MigrationOutcome {
   readonly applied: string[];
 }
 
-export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationOutcome> {
-  const migrator = new Migrator({ db, provider });
+// Kysely looks for its bookkeeping tables in every schema; pin it to ours (one database, many schemas).
+async function migrationTableSchema(
+  db: Kysely<Database>,
+  dialect: Dialect,
+): Promise<string | undefined> {
+  if (dialect !== 'postgres') return undefined;
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  return rows[0]?.schema;
+}
+
+export async function migrateToLatest(
+  db: Kysely<Database>,
+  dialect: Dialect,
+): Promise<MigrationOutcome> {
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableSchema: await migrationTableSchema(db, dialect),
+  });
   const before = await migrator.getMigrations();
   const fresh = before.every((migration) => migration.executedAt === undefined);
   const { error, results } = await migrator.migrateToLatest();

@@ -48,6 +48,16 @@ export interface RefreshTokenTable {
   successor_jti: string | null;
 }
 
+export interface LoginFailureTable {
+  key: string;
+  failed_at: number;
+}
+
+export interface LoginBlockTable {
+  key: string;
+  blocked_until: number;
+}
+
 export interface Database {
   genres: GenreTable;
   directors: DirectorTable;
@@ -55,6 +65,8 @@ export interface Database {
   users: UserTable;
   refresh_families: RefreshFamilyTable;
   refresh_tokens: RefreshTokenTable;
+  login_failures: LoginFailureTable;
+  login_blocks: LoginBlockTable;
 }
 
 export type GenreRow = Selectable<GenreTable>;

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, type ErrorCode } from '../errors.js';
+import { isDatabaseUnavailable } from '../db/errors.js';
+import { AppError, serviceUnavailable, type ErrorCode } from '../errors.js';
 import { validationErrorsOf, type SchemaIssue } from './validation-messages.js';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
@@ -35,6 +36,7 @@ function toAppError(error: FastifyError): AppError {
       validationErrorsOf(error.validation as SchemaIssue[], context),
     );
   }
+  if (isDatabaseUnavailable(error)) return serviceUnavailable();
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     const message =
@@ -56,7 +58,9 @@ export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const appError = toAppError(error);
-    if (appError.statusCode >= 500) {
+    if (appError.statusCode === 503) {
+      request.log.warn({ err: error }, 'database unavailable');
+    } else if (appError.statusCode >= 500) {
       request.log.error({ err: error }, 'request failed');
     } else {
       request.log.info({ status: appError.statusCode, code: appError.code }, appError.message);

@@ -1,16 +1,25 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { runCli, tempDatabaseUrl } from '../process.js';
+import { after, describe, it } from 'node:test';
+import { runCli, tempDatabase } from '../process.js';
 
-const settings = () => ({
-  DATABASE_URL: tempDatabaseUrl(),
-  JWT_SECRET: 'cli-test-secret-cli-test-secret-cli',
-  PBKDF2_ITERATIONS: '1000',
+const drops: (() => Promise<void>)[] = [];
+after(async () => {
+  for (const drop of drops) await drop();
 });
+
+async function settings(): Promise<Record<string, string>> {
+  const database = await tempDatabase();
+  drops.push(database.drop);
+  return {
+    DATABASE_URL: database.url,
+    JWT_SECRET: 'cli-test-secret-cli-test-secret-cli',
+    PBKDF2_ITERATIONS: '1000',
+  };
+}
 
 describe('command line', () => {
   it('When create-user runs on a new database, then it creates, migrates, seeds and makes the user', async () => {
-    const env = settings();
+    const env = await settings();
     const created = await runCli(
       ['create-user', '--username', 'root', '--password', 'root-password', '--role', 'admin'],
       env,
@@ -30,7 +39,7 @@ describe('command line', () => {
   });
 
   it('When input is bad, then a one-line error and a non-zero exit', async () => {
-    const env = settings();
+    const env = await settings();
     const cases: string[][] = [
       ['create-user', '--username', 'shorty', '--password', 'short'],
       ['create-user', '--username', ' spaced', '--password', 'long enough'],
@@ -51,7 +60,7 @@ describe('command line', () => {
   });
 
   it('When SEED_DEMO=false, then migrate makes an empty database that seed fills', async () => {
-    const env = { ...settings(), SEED_DEMO: 'false' };
+    const env = { ...(await settings()), SEED_DEMO: 'false' };
     const migrated = await runCli(['migrate'], env);
     assert.equal(migrated.code, 0, migrated.stderr);
     assert.match(migrated.stdout, /created/);
@@ -62,7 +71,7 @@ describe('command line', () => {
   });
 
   it('When a setting is bad, then the CLI stops naming it', async () => {
-    const result = await runCli(['migrate'], { ...settings(), PBKDF2_ITERATIONS: 'many' });
+    const result = await runCli(['migrate'], { ...(await settings()), PBKDF2_ITERATIONS: 'many' });
     assert.notEqual(result.code, 0);
     assert.match(result.stderr, /PBKDF2_ITERATIONS/);
   });

@@ -1,13 +1,24 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { runCli, startServer, tempDatabaseUrl } from '../process.js';
+import { after, describe, it } from 'node:test';
+import { runCli, startServer, tempDatabase } from '../process.js';
+
+const drops: (() => Promise<void>)[] = [];
+after(async () => {
+  for (const drop of drops) await drop();
+});
+
+async function databaseUrl(): Promise<string> {
+  const database = await tempDatabase();
+  drops.push(database.drop);
+  return database.url;
+}
 
 const SECRET = 'server-test-secret-server-test-secret';
 
 describe('the server process', () => {
   it('When NODE_ENV=production has no JWT_SECRET, then it refuses to start and says why', async () => {
     await assert.rejects(
-      startServer({ NODE_ENV: 'production', DATABASE_URL: tempDatabaseUrl() }),
+      startServer({ NODE_ENV: 'production', DATABASE_URL: await databaseUrl() }),
       /JWT_SECRET is required in production/,
     );
   });
@@ -16,7 +27,7 @@ describe('the server process', () => {
     // A slow hash keeps the login in flight while SIGTERM arrives.
     const env = {
       NODE_ENV: 'production',
-      DATABASE_URL: tempDatabaseUrl(),
+      DATABASE_URL: await databaseUrl(),
       JWT_SECRET: SECRET,
       PBKDF2_ITERATIONS: '2000000',
     };

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildApp } from '../../src/app.js';
-import { openPreparedDatabase } from '../../src/db/prepare.js';
-import { buildTestApp, errorBody, testConfig, type TestContext } from '../helpers.js';
+import { buildTestApp, errorBody, openTestDatabase, type TestContext } from '../helpers.js';
 
 let ctx: TestContext;
 
@@ -21,8 +20,7 @@ describe('Health', () => {
   });
 
   it('When the database is gone, then /ready is 503 service_unavailable and /health stays 200', async () => {
-    const config = testConfig();
-    const database = await openPreparedDatabase(config);
+    const { config, database, close } = await openTestDatabase();
     const app = await buildApp({ config, db: database.db });
     try {
       await database.db.destroy();
@@ -32,6 +30,7 @@ describe('Health', () => {
       assert.equal((await app.inject({ method: 'GET', url: '/health' })).statusCode, 200);
     } finally {
       await app.close();
+      await close();
     }
   });
 });
@@ -69,8 +68,7 @@ describe('Errors and headers', () => {
   });
 
   it('When a handler fails unexpectedly, then 500 says only "Internal server error"', async () => {
-    const config = testConfig();
-    const database = await openPreparedDatabase(config);
+    const { config, database, close } = await openTestDatabase();
     const app = await buildApp({ config, db: database.db });
     app.get('/boom', async () => {
       throw new Error('SELECT secret FROM users -- at /src/secret.ts:1');
@@ -86,7 +84,7 @@ describe('Errors and headers', () => {
       assert.doesNotMatch(response.body, /SELECT|secret|\.ts/);
     } finally {
       await app.close();
-      await database.db.destroy();
+      await close();
     }
   });
 });
