@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify';
 import { buildApp } from './app.js';
 import { loadConfigOrExit } from './boot.js';
 import { openPreparedDatabase } from './db/prepare.js';
@@ -5,8 +6,12 @@ import { openPreparedDatabase } from './db/prepare.js';
 const SHUTDOWN_GRACE_MS = 10_000;
 
 const config = loadConfigOrExit();
-const database = await openPreparedDatabase(config);
+const logger: { current?: FastifyBaseLogger } = {};
+const database = await openPreparedDatabase(config, {
+  onPoolError: (error) => logger.current?.warn({ err: error }, 'database connection lost'),
+});
 const app = await buildApp({ config, db: database.db });
+logger.current = app.log;
 app.addHook('onClose', async () => {
   await database.db.destroy();
 });

@@ -53,8 +53,11 @@ function openPostgres(databaseUrl: string, options: DatabaseOptions): DatabaseHa
     query_timeout: STATEMENT_TIMEOUT_MS + 1000,
     keepAlive: true,
   });
-  // Without a listener, an idle connection dropped by the server would crash the process.
-  pool.on('error', (error) => options.onPoolError?.(error));
+  // Without listeners, a connection dropped by the server (idle or checked out) would crash the
+  // process; the query in flight fails on its own and the pool discards the broken client.
+  const report = (error: Error) => options.onPoolError?.(error);
+  pool.on('error', report);
+  pool.on('connect', (client) => client.on('error', report));
   return {
     db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
     dialect: 'postgres',
