@@ -1,5 +1,9 @@
 import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
 import { loadConfigOrExit } from './boot.js';
+import { sqliteFileOf } from './config.js';
+import { copyDatabase } from './db/copy.js';
+import { openDatabase } from './db/database.js';
 import { openPreparedDatabase } from './db/prepare.js';
 import { catalogIsEmpty, DEMO_CATALOG, loadCatalog } from './db/seed.js';
 import { AppError } from './errors.js';
@@ -8,7 +12,13 @@ import { createUserService } from './modules/users/service.js';
 const USAGE = `usage:
   npm run cli -- create-user --username <name> --password <password> [--role admin]
   npm run cli -- migrate
-  npm run cli -- seed`;
+  npm run cli -- seed
+  npm run cli -- copy-to-postgres [--from sqlite:./data/movies.db] [--to postgres://...]`;
+
+const COMMANDS = ['create-user', 'migrate', 'seed', 'copy-to-postgres'] as const;
+type Command = (typeof COMMANDS)[number];
+const isCommand = (text: string | undefined): text is Command =>
+  COMMANDS.some((command) => command === text);
 
 class UsageError extends Error {}
 
@@ -22,6 +32,29 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+async function copyToPostgres(from: string, to: string | undefined): Promise<string> {
+  const sourceUrl = from.startsWith('sqlite:') ? from : `sqlite:${from}`;
+  const file = sqliteFileOf(sourceUrl);
+  if (file === null || !existsSync(file)) throw new UsageError(`no SQLite database at ${from}`);
+  const targetUrl = to ?? process.env.DATABASE_URL;
+  if (!targetUrl || !/^postgres(ql)?:\/\//.test(targetUrl)) {
+    throw new UsageError('--to must be a postgres:// URL (or set DATABASE_URL to one)');
+  }
+  const config = loadConfigOrExit({ DATABASE_URL: targetUrl, SEED_DEMO: 'false' });
+  const source = openDatabase(sourceUrl, { readonly: true });
+  try {
+    const target = await openPreparedDatabase(config);
+    try {
+      const counts = await copyDatabase(source.db, target.db, target.dialect);
+      return `copied ${counts.genres} genres, ${counts.directors} directors, ${counts.movies} movies, ${counts.users} users`;
+    } finally {
+      await target.db.destroy();
+    }
+  } finally {
+    await source.db.destroy();
+  }
+}
+
 async function main(argv: string[]): Promise<string> {
   const [command, ...rest] = argv;
   const { values } = parseArgs({
@@ -30,12 +63,15 @@ async function main(argv: string[]): Promise<string> {
       username: { type: 'string' },
       password: { type: 'string' },
       role: { type: 'string', default: 'user' },
+      from: { type: 'string', default: 'sqlite:./data/movies.db' },
+      to: { type: 'string' },
     },
     strict: true,
   });
-  if (command !== 'create-user' && command !== 'migrate' && command !== 'seed') {
+  if (!isCommand(command)) {
     throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
   }
+  if (command === 'copy-to-postgres') return copyToPostgres(values.from, values.to);
   const config = loadConfigOrExit();
   const database = await openPreparedDatabase(config);
   try {

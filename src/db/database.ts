@@ -15,6 +15,8 @@ export interface DatabaseHandle {
 
 export interface DatabaseOptions {
   readonly poolSize?: number;
+  /** SQLite only: open an existing file without writing to it. */
+  readonly readonly?: boolean;
   /** Told about connections that fail while idle in the pool (the pool recovers by itself). */
   readonly onPoolError?: (error: Error) => void;
 }
@@ -24,8 +26,16 @@ const PG_INT8 = 20;
 const CONNECT_TIMEOUT_MS = 3000;
 const STATEMENT_TIMEOUT_MS = 5000;
 
-function openSqlite(databaseUrl: string): DatabaseHandle {
+function openSqlite(databaseUrl: string, readonly: boolean): DatabaseHandle {
   const file = sqliteFileOf(databaseUrl);
+  if (readonly) {
+    if (file === null) throw new Error('a read-only SQLite database needs a file');
+    const sqlite = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
+    return {
+      db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }),
+      dialect: 'sqlite',
+    };
+  }
   if (file !== null) mkdirSync(dirname(file), { recursive: true });
   const sqlite = new SqliteDatabase(file ?? ':memory:');
   sqlite.pragma('journal_mode = WAL');
@@ -66,6 +76,6 @@ function openPostgres(databaseUrl: string, options: DatabaseOptions): DatabaseHa
 
 export function openDatabase(databaseUrl: string, options: DatabaseOptions = {}): DatabaseHandle {
   return databaseUrl.startsWith('sqlite:')
-    ? openSqlite(databaseUrl)
+    ? openSqlite(databaseUrl, options.readonly ?? false)
     : openPostgres(databaseUrl, options);
 }

@@ -9,6 +9,8 @@ const migrations: Record<string, Migration> = {
   '2026_11_26_002_create_login_throttle': createLoginThrottle,
 };
 
+export const MIGRATION_NAMES = Object.keys(migrations);
+
 // Listed in code rather than read from a folder, so the same list serves tsx and compiled builds.
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
 
