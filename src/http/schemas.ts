@@ -1,6 +1,14 @@
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type TSchemaOptions, type Static, type TSchema, type TUnsafe } from 'typebox';
 
 export const MAX_ID = Number.MAX_SAFE_INTEGER;
+
+/** A string out of a fixed list, typed as such in the OpenAPI document. */
+export function StringEnum<const T extends readonly string[]>(
+  values: T,
+  options: TSchemaOptions = {},
+): TUnsafe<T[number]> {
+  return Type.Unsafe<T[number]>({ ...options, type: 'string', enum: [...values] });
+}
 
 export const Id = Type.Integer({ minimum: 1, maximum: MAX_ID });
 export const NullableId = Type.Union([Id, Type.Null()]);

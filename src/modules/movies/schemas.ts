@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Id, NullableId, PagingQuery } from '../../http/schemas.js';
+import { Id, NullableId, PagingQuery, StringEnum } from '../../http/schemas.js';
 
 const Ref = Type.Object({ id: Id, name: Type.String() });
 
@@ -73,7 +73,7 @@ export const MovieListQuery = Type.Object({
   ),
   status: Type.Optional(Type.Literal('new', { description: 'Newest first' })),
   sort: Type.Optional(
-    Type.Enum(
+    StringEnum(
       SORT_KEYS.flatMap((key) => [key, `-${key}` as const]),
       { description: 'id, year, rating or title; a leading - sorts descending' },
     ),

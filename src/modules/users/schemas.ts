@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
-import { Id } from '../../http/schemas.js';
+import { Id, StringEnum } from '../../http/schemas.js';
 
-export const Role = Type.Enum(['user', 'admin']);
+export const Role = StringEnum(['user', 'admin']);
 export type Role = Static<typeof Role>;
 
 export const UserPublic = Type.Object(
