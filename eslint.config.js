@@ -17,6 +17,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
     files: ['src/cli.ts', 'bench/**', 'scripts/**', 'e2e/**'],
     rules: { 'no-console': 'off' },
   },

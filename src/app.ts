@@ -1,7 +1,6 @@
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import { createGuards } from './auth/authenticate.js';
 import { DatabaseLoginThrottle, type LoginThrottle } from './auth/login-limiter.js';
@@ -11,11 +10,17 @@ import { TokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import type { Database } from './db/schema.js';
 import { AppError } from './errors.js';
+import { readCatalogVersion } from './db/catalog-version.js';
+import { CatalogCache } from './http/catalog-cache.js';
+import { catalogCacheHooks } from './http/catalog-cache-hooks.js';
 import { registerDocs } from './http/docs.js';
 import { registerErrorHandler, sendError } from './http/error-handler.js';
 import { healthRoutes } from './http/health-routes.js';
+import { registerRequestLogging } from './http/request-logging.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { trackRouteMethods } from './http/method-not-allowed.js';
 import { ErrorBody } from './http/schemas.js';
+import { createLogger } from './logger.js';
 import { validatorCompiler } from './http/validators.js';
 import { createDirectorService } from './modules/directors/service.js';
 import { createGenreService } from './modules/genres/service.js';
@@ -30,13 +35,19 @@ export interface AppDeps {
   readonly config: Config;
   readonly db: Kysely<Database>;
   readonly throttle?: LoginThrottle;
+  readonly logger?: FastifyBaseLogger;
 }
 
 const BODY_LIMIT = 64 * 1024;
 
-export async function buildApp({ config, db, throttle }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({
+  config,
+  db,
+  throttle,
+  logger,
+}: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: config.logLevel },
+    loggerInstance: logger ?? createLogger(config.logLevel),
     bodyLimit: BODY_LIMIT,
     trustProxy:
       typeof config.trustProxy === 'number'
@@ -44,11 +55,15 @@ export async function buildApp({ config, db, throttle }: AppDeps): Promise<Fasti
         : config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
     genReqId: () => randomUUID(),
+    // One line per request (below) instead of Fastify's two.
+    disableRequestLogging: true,
+    childLoggerFactory: (logger) => logger,
   });
   app.setValidatorCompiler(validatorCompiler);
   // Only JSON bodies: text/plain would otherwise reach the schema as a string.
   app.removeContentTypeParser(['text/plain']);
   app.decorateRequest('auth', null);
+  app.decorateRequest('catalogCacheGeneration', -1);
   app.addSchema(ErrorBody);
   registerErrorHandler(app);
   const allowedMethods = trackRouteMethods(app);
@@ -64,7 +79,8 @@ export async function buildApp({ config, db, throttle }: AppDeps): Promise<Fasti
     );
   });
 
-  await app.register(helmet, { global: true });
+  registerSecurityHeaders(app);
+  registerRequestLogging(app);
   await app.register(rateLimit, { global: false });
   await registerDocs(app, packageJson.version);
 
@@ -90,19 +106,29 @@ export async function buildApp({ config, db, throttle }: AppDeps): Promise<Fasti
       await sql`select 1`.execute(db);
     },
   });
+  const catalogCache = new CatalogCache({
+    readVersion: () => readCatalogVersion(db),
+    log: app.log,
+  });
+  await catalogCache.start();
+  app.addHook('onClose', async () => catalogCache.stop());
+  const cache = catalogCacheHooks(catalogCache);
+
   await app.register(authRoutes, { service: authService });
-  await app.register(movieRoutes, { service: createMovieService(db), guards });
+  await app.register(movieRoutes, { service: createMovieService(db), guards, cache });
   await app.register(namedResourceRoutes, {
     resource: 'directors',
     label: 'Director',
     service: createDirectorService(db),
     guards,
+    cache,
   });
   await app.register(namedResourceRoutes, {
     resource: 'genres',
     label: 'Genre',
     service: createGenreService(db),
     guards,
+    cache,
   });
   await app.register(userRoutes, {
     service: createUserService(db, config.pbkdf2Iterations),

@@ -15,6 +15,12 @@ function tokenError(bearerUsed: boolean, message: string): AppError {
   return new AppError(401, 'unauthorized', message, undefined, { 'www-authenticate': challenge });
 }
 
+// Made once: refusals are the cheapest answers we give, and errors are costly to construct.
+const NO_TOKEN = tokenError(false, 'Authentication required');
+const NOT_BEARER = tokenError(false, 'Authorization must use the Bearer scheme');
+const EMPTY_TOKEN = tokenError(true, 'Bearer token is empty');
+const BAD_TOKEN = tokenError(true, 'Invalid or expired access token');
+
 export interface Guards {
   /** Any signed-in user. */
   readonly requireUser: onRequestAsyncHookHandler;
@@ -33,16 +39,15 @@ export function createGuards(
 ): Guards {
   function authenticate(request: FastifyRequest): AccessClaims {
     const header = request.headers.authorization;
-    if (header === undefined) throw tokenError(false, 'Authentication required');
+    if (header === undefined) throw NO_TOKEN;
     const match = BEARER.exec(header);
-    if (!match) throw tokenError(false, 'Authorization must use the Bearer scheme');
+    if (!match) throw NOT_BEARER;
     const token = (match[1] ?? '').trim();
-    if (token === '') throw tokenError(true, 'Bearer token is empty');
+    if (token === '') throw EMPTY_TOKEN;
     try {
       return tokens.verifyAccessToken(token);
     } catch (error) {
-      if (error instanceof InvalidTokenError)
-        throw tokenError(true, 'Invalid or expired access token');
+      if (error instanceof InvalidTokenError) throw BAD_TOKEN;
       throw error;
     }
   }

@@ -76,7 +76,12 @@ export class TokenService {
       clockTolerance: CLOCK_LEEWAY_MS,
       requiredClaims: REQUIRED_CLAIMS,
     };
-    this.verify = createVerifier({ ...verifierOptions, cache: 10_000 });
+    // Verified tokens are cached by their exact text (no hashing per request); expiry is still checked.
+    this.verify = createVerifier({
+      ...verifierOptions,
+      cache: 10_000,
+      cacheKeyBuilder: (token: string) => token,
+    });
     this.verifyIgnoringExpiry = createVerifier({ ...verifierOptions, ignoreExpiration: true });
   }
 

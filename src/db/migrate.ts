@@ -2,11 +2,13 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import type { Dialect } from './database.js';
 import * as createCatalogAndUsers from './migrations/2026_11_26_001_create_catalog_and_users.js';
 import * as createLoginThrottle from './migrations/2026_11_26_002_create_login_throttle.js';
+import * as createCatalogVersion from './migrations/2026_11_26_003_create_catalog_version.js';
 import type { Database } from './schema.js';
 
 const migrations: Record<string, Migration> = {
   '2026_11_26_001_create_catalog_and_users': createCatalogAndUsers,
   '2026_11_26_002_create_login_throttle': createLoginThrottle,
+  '2026_11_26_003_create_catalog_version': createCatalogVersion,
 };
 
 export const MIGRATION_NAMES = Object.keys(migrations);

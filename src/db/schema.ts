@@ -58,6 +58,11 @@ export interface LoginBlockTable {
   blocked_until: number;
 }
 
+export interface CatalogVersionTable {
+  id: number;
+  version: number;
+}
+
 export interface Database {
   genres: GenreTable;
   directors: DirectorTable;
@@ -67,6 +72,7 @@ export interface Database {
   refresh_tokens: RefreshTokenTable;
   login_failures: LoginFailureTable;
   login_blocks: LoginBlockTable;
+  catalog_version: CatalogVersionTable;
 }
 
 export type GenreRow = Selectable<GenreTable>;

@@ -30,6 +30,7 @@ describe('the server process', () => {
       DATABASE_URL: await databaseUrl(),
       JWT_SECRET: SECRET,
       PBKDF2_ITERATIONS: '2000000',
+      LOG_LEVEL: 'debug',
     };
     const made = await runCli(
       ['create-user', '--username', 'ops', '--password', 'ops-password', '--role', 'admin'],

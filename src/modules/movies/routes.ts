@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Guards } from '../../auth/authenticate.js';
+import type { CatalogCacheHooks } from '../../http/catalog-cache-hooks.js';
 import { pageWindow, sendPage } from '../../http/paging.js';
 import { bearerSecurity, errorResponses, IdParams, NoContent } from '../../http/schemas.js';
 import { Movie, MovieCreate, MovieListQuery, MoviePatch, MovieReplace } from './schemas.js';
@@ -10,11 +11,12 @@ import type { MovieService } from './service.js';
 export interface MovieRoutesOptions {
   readonly service: MovieService;
   readonly guards: Guards;
+  readonly cache: CatalogCacheHooks;
 }
 
 export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
   fastify,
-  { service, guards },
+  { service, guards, cache },
 ) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const common = { tags: ['movies'], security: bearerSecurity };
@@ -22,6 +24,8 @@ export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
 
   app.get('/movies/', {
     onRequest: guards.catalogRead,
+    preHandler: cache.serveCached,
+    onSend: cache.keepAnswer,
     schema: {
       ...common,
       summary: 'List movies',
@@ -38,6 +42,8 @@ export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
 
   app.get('/movies/:id', {
     onRequest: guards.catalogRead,
+    preHandler: cache.serveCached,
+    onSend: cache.keepAnswer,
     schema: {
       ...common,
       summary: 'Get one movie',
@@ -49,6 +55,7 @@ export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
 
   app.post('/movies/', {
     onRequest: guards.requireAdmin,
+    onSend: cache.invalidate,
     schema: {
       ...common,
       summary: 'Create a movie',
@@ -63,6 +70,7 @@ export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
 
   app.put('/movies/:id', {
     onRequest: guards.requireAdmin,
+    onSend: cache.invalidate,
     schema: {
       ...common,
       summary: 'Replace a movie (fields left out get their defaults)',
@@ -78,6 +86,7 @@ export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
 
   app.patch('/movies/:id', {
     onRequest: guards.requireAdmin,
+    onSend: cache.invalidate,
     schema: {
       ...common,
       summary: 'Change some fields of a movie',
@@ -93,6 +102,7 @@ export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
 
   app.delete('/movies/:id', {
     onRequest: guards.requireAdmin,
+    onSend: cache.invalidate,
     schema: {
       ...common,
       summary: 'Delete a movie',

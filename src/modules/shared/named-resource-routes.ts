@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Guards } from '../../auth/authenticate.js';
+import type { CatalogCacheHooks } from '../../http/catalog-cache-hooks.js';
 import { pageWindow, sendPage } from '../../http/paging.js';
 import {
   bearerSecurity,
@@ -18,13 +19,14 @@ export interface NamedResourceRoutesOptions {
   readonly label: string;
   readonly service: NamedResourceService;
   readonly guards: Guards;
+  readonly cache: CatalogCacheHooks;
 }
 
 const Name = Type.String({ minLength: 1, maxLength: 255 });
 
 export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions> = async (
   fastify,
-  { resource, label, service, guards },
+  { resource, label, service, guards, cache },
 ) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const NamedObject = Type.Object({ id: Id, name: Type.String() }, { title: label });
@@ -35,6 +37,8 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
 
   app.get(`/${resource}/`, {
     onRequest: guards.catalogRead,
+    preHandler: cache.serveCached,
+    onSend: cache.keepAnswer,
     schema: {
       tags,
       security,
@@ -50,6 +54,8 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
 
   app.get(`/${resource}/:id`, {
     onRequest: guards.catalogRead,
+    preHandler: cache.serveCached,
+    onSend: cache.keepAnswer,
     schema: {
       tags,
       security,
@@ -62,6 +68,7 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
 
   app.post(`/${resource}/`, {
     onRequest: guards.requireAdmin,
+    onSend: cache.invalidate,
     schema: {
       tags,
       security,
@@ -77,6 +84,7 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
 
   app.put(`/${resource}/:id`, {
     onRequest: guards.requireAdmin,
+    onSend: cache.invalidate,
     schema: {
       tags,
       security,
@@ -93,6 +101,7 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
 
   app.patch(`/${resource}/:id`, {
     onRequest: guards.requireAdmin,
+    onSend: cache.invalidate,
     schema: {
       tags,
       security,
@@ -112,6 +121,7 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
 
   app.delete(`/${resource}/:id`, {
     onRequest: guards.requireAdmin,
+    onSend: cache.invalidate,
     schema: {
       tags,
       security,

@@ -1,0 +1,47 @@
+import autocannon from 'autocannon';
+
+export interface Measurement {
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly non2xx: number;
+  readonly requests: number;
+}
+
+export interface LoadCase {
+  readonly name: string;
+  readonly connections: number;
+  /** Expected status of every answer; others count in non2xx. */
+  readonly requests: autocannon.Request[];
+  readonly headers?: Record<string, string>;
+}
+
+export async function measure(url: string, load: LoadCase, seconds: number): Promise<Measurement> {
+  const result = await autocannon({
+    url,
+    connections: load.connections,
+    duration: seconds,
+    headers: load.headers,
+    requests: load.requests,
+  });
+  return {
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    requests: result.requests.total,
+  };
+}
+
+export function table(headers: string[], rows: (string | number)[][]): string {
+  const widths = headers.map((header, i) =>
+    Math.max(header.length, ...rows.map((row) => String(row[i]).length)),
+  );
+  const line = (cells: (string | number)[]) =>
+    `| ${cells.map((cell, i) => String(cell).padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  return [
+    line(headers),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...rows.map(line),
+  ].join('\n');
+}
