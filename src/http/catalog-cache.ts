@@ -36,8 +36,8 @@ export class CatalogCache {
   }
 
   async start(): Promise<void> {
-    await this.poll();
-    this.timer = setInterval(() => void this.poll(), this.pollMs);
+    await this.refresh();
+    this.timer = setInterval(() => void this.refresh(), this.pollMs);
     this.timer.unref();
   }
 
@@ -82,7 +82,8 @@ export class CatalogCache {
     this.bytes = 0;
   }
 
-  private async poll(): Promise<void> {
+  /** Reads the catalog version now (the timer calls this every pollMs). */
+  async refresh(): Promise<void> {
     try {
       const version = await this.options.readVersion();
       if (version !== this.knownVersion) {

@@ -142,6 +142,36 @@ describe(
       }
     });
 
+    it('When one instance writes the catalog, then the other stops serving its cached answer within a second or so', async () => {
+      const [a, b] = instances;
+      assert.ok(a && b);
+      await createUser(a, 'cache-a', 'cache-a-password', 'admin');
+      const tokenA = (await login(a, 'cache-a', 'cache-a-password')).access_token;
+      const tokenB = (await login(b, 'cache-a', 'cache-a-password')).access_token;
+      const read = async () =>
+        (
+          await a.app.inject({
+            method: 'GET',
+            url: '/genres/2',
+            headers: { authorization: `Bearer ${tokenA}` },
+          })
+        ).json<{ name: string }>().name;
+      assert.equal(await read(), 'Семейный');
+      assert.equal(await read(), 'Семейный');
+      const renamed = await b.app.inject({
+        method: 'PATCH',
+        url: '/genres/2',
+        headers: { authorization: `Bearer ${tokenB}` },
+        payload: { name: 'Семейное кино' },
+      });
+      assert.equal(renamed.statusCode, 204);
+      const started = Date.now();
+      while ((await read()) !== 'Семейное кино') {
+        assert.ok(Date.now() - started < 5000, 'instance A never saw the rename');
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    });
+
     it('When one instance revokes a family, then the other refuses its tokens', async () => {
       const [a, b] = instances;
       assert.ok(a && b);
