@@ -16,13 +16,20 @@ export interface LoadCase {
   readonly headers?: Record<string, string>;
 }
 
-export async function measure(url: string, load: LoadCase, seconds: number): Promise<Measurement> {
+/** Load for `seconds`, as fast as it goes, or at `overallRate` requests per second. */
+export async function measure(
+  url: string,
+  load: LoadCase,
+  seconds: number,
+  overallRate?: number,
+): Promise<Measurement> {
   const result = await autocannon({
     url,
     connections: load.connections,
     duration: seconds,
     headers: load.headers,
     requests: load.requests,
+    ...(overallRate !== undefined && { overallRate }),
   });
   return {
     rps: Math.round(result.requests.average),

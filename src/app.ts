@@ -11,6 +11,7 @@ import type { Config } from './config.js';
 import type { Database } from './db/schema.js';
 import { AppError } from './errors.js';
 import { readCatalogVersion } from './db/catalog-version.js';
+import { dialectOf } from './db/database.js';
 import { CatalogCache } from './http/catalog-cache.js';
 import { catalogCacheHooks } from './http/catalog-cache-hooks.js';
 import { registerDocs } from './http/docs.js';
@@ -115,7 +116,11 @@ export async function buildApp({
   const cache = catalogCacheHooks(catalogCache);
 
   await app.register(authRoutes, { service: authService });
-  await app.register(movieRoutes, { service: createMovieService(db), guards, cache });
+  await app.register(movieRoutes, {
+    service: createMovieService(db, dialectOf(config.databaseUrl)),
+    guards,
+    cache,
+  });
   await app.register(namedResourceRoutes, {
     resource: 'directors',
     label: 'Director',

@@ -1,11 +1,14 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { buildApp } from './app.js';
+import { lowerHashingPriority } from './auth/hash-priority.js';
 import { loadConfigOrExit } from './boot.js';
 import { openPreparedDatabase } from './db/prepare.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
 const config = loadConfigOrExit();
+// First, while nothing else has started libuv's worker pool.
+const reniced = await lowerHashingPriority();
 const logger: { current?: FastifyBaseLogger } = {};
 const database = await openPreparedDatabase(config, {
   onPoolError: (error) => logger.current?.warn({ err: error }, 'database connection lost'),
@@ -16,6 +19,7 @@ app.addHook('onClose', async () => {
   await database.db.destroy();
 });
 
+app.log.debug({ threads: reniced }, 'hashing threads run at a lower priority');
 if (database.created) {
   app.log.info({ seeded: database.seeded }, 'created a new database');
 }

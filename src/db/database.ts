@@ -74,8 +74,11 @@ function openPostgres(databaseUrl: string, options: DatabaseOptions): DatabaseHa
   };
 }
 
+export const dialectOf = (databaseUrl: string): Dialect =>
+  databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'postgres';
+
 export function openDatabase(databaseUrl: string, options: DatabaseOptions = {}): DatabaseHandle {
-  return databaseUrl.startsWith('sqlite:')
+  return dialectOf(databaseUrl) === 'sqlite'
     ? openSqlite(databaseUrl, options.readonly ?? false)
     : openPostgres(databaseUrl, options);
 }

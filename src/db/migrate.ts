@@ -3,12 +3,14 @@ import type { Dialect } from './database.js';
 import * as createCatalogAndUsers from './migrations/2026_11_26_001_create_catalog_and_users.js';
 import * as createLoginThrottle from './migrations/2026_11_26_002_create_login_throttle.js';
 import * as createCatalogVersion from './migrations/2026_11_26_003_create_catalog_version.js';
+import * as indexMovieSearch from './migrations/2026_11_26_004_index_movie_search.js';
 import type { Database } from './schema.js';
 
 const migrations: Record<string, Migration> = {
   '2026_11_26_001_create_catalog_and_users': createCatalogAndUsers,
   '2026_11_26_002_create_login_throttle': createLoginThrottle,
   '2026_11_26_003_create_catalog_version': createCatalogVersion,
+  '2026_11_26_004_index_movie_search': indexMovieSearch,
 };
 
 export const MIGRATION_NAMES = Object.keys(migrations);

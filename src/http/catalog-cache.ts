@@ -15,7 +15,7 @@ export interface CatalogCacheOptions {
 }
 
 /**
- * Serialized answers to catalog reads, by URL. This instance's writes clear it before they answer;
+ * Serialized answers to catalog reads, by URL (8 MiB at most by default). This instance's writes clear it before they answer;
  * other instances' writes are seen by polling the catalog version (every 500 ms by default).
  * While the version cannot be read, nothing is cached or served from the cache.
  */
@@ -31,7 +31,7 @@ export class CatalogCache {
 
   constructor(private readonly options: CatalogCacheOptions) {
     this.pollMs = options.pollMs ?? 500;
-    this.maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
+    this.maxBytes = options.maxBytes ?? 8 * 1024 * 1024;
     this.maxEntryBytes = options.maxEntryBytes ?? 1024 * 1024;
   }
 

@@ -87,6 +87,37 @@ describe('GET /movies/', () => {
     assert.deepEqual((await get(`/movies/?q=${encodeURIComponent('_')}`)).json(), []);
   });
 
+  it('When q has three or more characters, then the title index finds exactly the substring matches', async () => {
+    const specials = ['50% [off] *star*?', 'Under_score movie', 'ЗАГЛАВНЫЕ Буквы'];
+    const made: number[] = [];
+    for (const title of specials) made.push((await createMovie({ title, genre_id: 4 })).id);
+    try {
+      const search = async (q: string, extra = '') =>
+        ids((await get(`/movies/?q=${encodeURIComponent(q)}${extra}`)).json());
+      assert.deepEqual(await search('[off]'), [made[0]]);
+      assert.deepEqual(await search('*star*?'), [made[0]]);
+      assert.deepEqual(await search('% [o'), [made[0]]);
+      assert.deepEqual(await search('r_s'), [made[1]]);
+      assert.deepEqual(await search('der_sc'), [made[1]]);
+      assert.deepEqual(await search('главные б'), [made[2]]);
+      assert.deepEqual(await search('ГЛАВНЫЕ', '&genre_id=4&sort=-id'), [made[2]]);
+      assert.deepEqual(await search('ГЛАВНЫЕ', '&genre_id=5'), []);
+      assert.deepEqual(await search('VIE', '&sort=-id&per_page=1'), [made[1]]);
+      await ctx.app.inject({
+        method: 'PATCH',
+        url: `/movies/${made[2]}`,
+        headers: admin,
+        payload: { title: 'Новое имя' },
+      });
+      assert.deepEqual(await search('главные'), []);
+      assert.deepEqual(await search('вое им'), [made[2]]);
+    } finally {
+      for (const id of made)
+        await ctx.app.inject({ method: 'DELETE', url: `/movies/${id}`, headers: admin });
+    }
+    assert.deepEqual(ids((await get(`/movies/?q=${encodeURIComponent('вое им')}`)).json()), []);
+  });
+
   it('When status=new, then newest years come first, ties by id descending', async () => {
     const movies = (await get('/movies/?status=new')).json<MovieBody[]>();
     const years = movies.map((movie) => movie.year ?? 0);

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { Dialect } from '../../db/database.js';
 import type { Database, MovieRow } from '../../db/schema.js';
 import type { Movie } from './schemas.js';
 
@@ -14,6 +15,8 @@ export interface MovieFilters {
 export type MovieOrder = { key: 'id' | 'year' | 'rating' | 'title'; descending: boolean }[];
 
 export type MovieFields = Omit<MovieRow, 'id' | 'title_key'>;
+
+const NULLABLE_KEYS = new Set(['year', 'rating']);
 
 const COLUMN_BY_KEY = {
   id: 'movies.id',
@@ -67,27 +70,58 @@ function movieRowToMovie(row: MovieJoinedRow): Movie {
 }
 
 const likeEscape = (text: string): string => text.replace(/[\\%_]/g, (char) => `\\${char}`);
+const globEscape = (text: string): string => text.replace(/[[*?]/g, (char) => `[${char}]`);
+
+// The SQLite trigram index serves needles of three characters or more.
+const TRIGRAM = 3;
+
+function titleMatch(
+  dialect: Dialect,
+  needle: string,
+  onlyOrderedById: { descending: boolean } | null,
+  rowsNeeded: number,
+) {
+  const like = sql<boolean>`movies.title_key like ${`%${likeEscape(needle)}%`} escape '\\'`;
+  if (dialect !== 'sqlite' || [...needle].length < TRIGRAM) return like;
+  const glob = `*${globEscape(needle)}*`;
+  // With no other filter or order, the index hands over ids in order and can stop early.
+  const ids = onlyOrderedById
+    ? sql`select rowid from movies_title_fts where title_key glob ${glob}
+          order by rowid ${sql.raw(onlyOrderedById.descending ? 'desc' : 'asc')} limit ${rowsNeeded}`
+    : sql`select rowid from movies_title_fts where title_key glob ${glob}`;
+  return sql<boolean>`movies.id in (${ids}) and ${like}`;
+}
 
 export async function listMovies(
   db: Db,
+  dialect: Dialect,
   filters: MovieFilters,
   order: MovieOrder,
   offset: number,
   limit: number,
 ): Promise<Movie[]> {
   let query = selectMovies(db);
-  if (filters.directorId !== undefined)
-    query = query.where('movies.director_id', '=', filters.directorId);
-  if (filters.genreId !== undefined) query = query.where('movies.genre_id', '=', filters.genreId);
-  if (filters.year !== undefined) query = query.where('movies.year', '=', filters.year);
-  if (filters.titleContains !== undefined && filters.titleContains !== '') {
-    const pattern = `%${likeEscape(filters.titleContains.toLowerCase())}%`;
-    query = query.where(sql<boolean>`movies.title_key like ${pattern} escape '\\'`);
+  const { directorId, genreId, year, titleContains } = filters;
+  if (directorId !== undefined) query = query.where('movies.director_id', '=', directorId);
+  if (genreId !== undefined) query = query.where('movies.genre_id', '=', genreId);
+  if (year !== undefined) query = query.where('movies.year', '=', year);
+  if (titleContains !== undefined && titleContains !== '') {
+    const [first] = order;
+    const onlyById =
+      order.length === 1 &&
+      first?.key === 'id' &&
+      [directorId, genreId, year].every((f) => f === undefined)
+        ? { descending: first.descending }
+        : null;
+    query = query.where(titleMatch(dialect, titleContains.toLowerCase(), onlyById, offset + limit));
   }
   for (const { key, descending } of order) {
-    query = query.orderBy(COLUMN_BY_KEY[key], (item) =>
-      descending ? item.desc().nullsLast() : item.asc().nullsLast(),
-    );
+    // Only year and rating can be null; plain order on the others lets every index serve it.
+    query = NULLABLE_KEYS.has(key)
+      ? query.orderBy(COLUMN_BY_KEY[key], (item) =>
+          descending ? item.desc().nullsLast() : item.asc().nullsLast(),
+        )
+      : query.orderBy(COLUMN_BY_KEY[key], descending ? 'desc' : 'asc');
   }
   const rows = await query.limit(limit).offset(offset).execute();
   return rows.map(movieRowToMovie);

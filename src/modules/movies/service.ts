@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { isForeignKeyViolation } from '../../db/errors.js';
+import type { Dialect } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import { notFound, validationError, type FieldErrors } from '../../errors.js';
 import { toPage, type Page, type PageWindow } from '../../http/paging.js';
@@ -11,7 +12,7 @@ import type { Movie, MovieCreate, MovieListQuery, MoviePatch, MovieReplace } fro
 
 type MovieInput = Partial<repo.MovieFields>;
 
-function isHttpUrl(text: string): boolean {
+export function isHttpUrl(text: string): boolean {
   try {
     const url = new URL(text);
     return url.protocol === 'http:' || url.protocol === 'https:';
@@ -59,7 +60,7 @@ function withDefaults(input: MovieCreate | MovieReplace): repo.MovieFields {
   };
 }
 
-export function createMovieService(db: Kysely<Database>) {
+export function createMovieService(db: Kysely<Database>, dialect: Dialect) {
   async function assertValid(fields: MovieInput): Promise<void> {
     const errors: FieldErrors = {};
     if (fields.trailer && !isHttpUrl(fields.trailer))
@@ -110,6 +111,7 @@ export function createMovieService(db: Kysely<Database>) {
       };
       const rows = await repo.listMovies(
         db,
+        dialect,
         filters,
         orderOf(query),
         window.offset,
