@@ -28,6 +28,9 @@ export interface Config {
   readonly loginFailureWindow: number;
   readonly loginBlockDuration: number;
   readonly registrationsPerMinute: number;
+  /** For users imported from the Flask service (one global salt, fixed count). */
+  readonly legacyPasswordSalt: string;
+  readonly legacyPasswordIterations: number;
 }
 
 export class ConfigError extends Error {}
@@ -183,5 +186,13 @@ export function loadConfig(env: Env = process.env): Config {
     loginFailureWindow: readInteger(env, 'LOGIN_FAILURE_WINDOW', 900, 1, day),
     loginBlockDuration: readInteger(env, 'LOGIN_BLOCK_DURATION', 60, 1, day),
     registrationsPerMinute: readInteger(env, 'REGISTRATIONS_PER_MINUTE', 20, 1, 1e6),
+    legacyPasswordSalt: env.LEGACY_PASSWORD_SALT ?? 'secret here',
+    legacyPasswordIterations: readInteger(
+      env,
+      'LEGACY_PASSWORD_ITERATIONS',
+      100_000,
+      1,
+      100_000_000,
+    ),
   });
 }

@@ -4,11 +4,14 @@ import { promisify } from 'node:util';
 const pbkdf2Async = promisify(pbkdf2);
 
 const SCHEME = 'pbkdf2_sha256';
+// Imported from the Flask service: one global salt for everyone; replaced at the next login.
+const LEGACY_SCHEME = 'flask_pbkdf2_sha256';
 const SALT_BYTES = 16;
 const DIGEST_BYTES = 32;
 const MAX_ITERATIONS = 100_000_000;
 
 interface ParsedHash {
+  legacy: boolean;
   iterations: number;
   salt: Buffer;
   digest: Buffer;
@@ -20,7 +23,7 @@ function derive(password: string, salt: Buffer, iterations: number): Promise<Buf
 
 function parseHash(stored: string): ParsedHash | null {
   const parts = stored.split('$');
-  if (parts.length !== 4 || parts[0] !== SCHEME) return null;
+  if (parts.length !== 4 || (parts[0] !== SCHEME && parts[0] !== LEGACY_SCHEME)) return null;
   const [, iterationsText = '', saltText = '', digestText = ''] = parts;
   if (!/^\d+$/.test(iterationsText)) return null;
   const iterations = Number(iterationsText);
@@ -28,16 +31,32 @@ function parseHash(stored: string): ParsedHash | null {
   const salt = Buffer.from(saltText, 'base64');
   const digest = Buffer.from(digestText, 'base64');
   if (salt.length === 0 || digest.length !== DIGEST_BYTES) return null;
-  return { iterations, salt, digest };
+  return { legacy: parts[0] === LEGACY_SCHEME, iterations, salt, digest };
 }
 
-function formatHash({ iterations, salt, digest }: ParsedHash): string {
-  return `${SCHEME}$${iterations}$${salt.toString('base64')}$${digest.toString('base64')}`;
+function formatHash({ legacy, iterations, salt, digest }: ParsedHash): string {
+  const scheme = legacy ? LEGACY_SCHEME : SCHEME;
+  return `${scheme}$${iterations}$${salt.toString('base64')}$${digest.toString('base64')}`;
+}
+
+/** The stored form of a Flask hash: base64(pbkdf2_hmac('sha256', password, salt, iterations)). */
+export function legacyFlaskHash(digestBase64: string, salt: string, iterations: number): string {
+  return formatHash({
+    legacy: true,
+    iterations,
+    salt: Buffer.from(salt, 'utf8'),
+    digest: Buffer.from(digestBase64, 'base64'),
+  });
 }
 
 export async function hashPassword(password: string, iterations: number): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
-  return formatHash({ iterations, salt, digest: await derive(password, salt, iterations) });
+  return formatHash({
+    legacy: false,
+    iterations,
+    salt,
+    digest: await derive(password, salt, iterations),
+  });
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
@@ -49,12 +68,13 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 export function needsRehash(stored: string, iterations: number): boolean {
   const parsed = parseHash(stored);
-  return parsed === null || parsed.iterations < iterations;
+  return parsed === null || parsed.legacy || parsed.iterations < iterations;
 }
 
 // Checked against when the username is unknown, so a miss costs as long as a wrong password.
 export function dummyHash(iterations: number): string {
   return formatHash({
+    legacy: false,
     iterations,
     salt: randomBytes(SALT_BYTES),
     digest: randomBytes(DIGEST_BYTES),

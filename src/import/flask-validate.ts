@@ -1,0 +1,158 @@
+import { MAX_ID } from '../http/schemas.js';
+import { isHttpUrl } from '../modules/movies/service.js';
+import { usernameProblem } from '../modules/users/service.js';
+import type { FlaskData } from './flask-source.js';
+
+export interface ImportRows {
+  genres: { id: number; name: string }[];
+  directors: { id: number; name: string }[];
+  movies: {
+    id: number;
+    title: string;
+    description: string;
+    trailer: string;
+    year: number | null;
+    rating: number | null;
+    genre_id: number | null;
+    director_id: number | null;
+  }[];
+  users: { id: number; username: string; legacyDigest: string; role: 'user' | 'admin' }[];
+}
+
+export interface Validated {
+  readonly rows: ImportRows;
+  /** One line per row that breaks the contract: "movie 21: year must be …". */
+  readonly problems: string[];
+}
+
+const codePoints = (text: string) => [...text].length;
+const isId = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_ID;
+
+function textProblem(value: unknown, field: string, min: number, max: number): string | null {
+  if (typeof value !== 'string') return `${field} must be text`;
+  const length = codePoints(value);
+  return length < min || length > max ? `${field} must be ${min} to ${max} characters long` : null;
+}
+
+function namedRows(
+  kind: string,
+  source: { id: unknown; name: unknown }[],
+  problems: string[],
+  unique: boolean,
+) {
+  const rows: { id: number; name: string }[] = [];
+  const seen = new Map<string, number>();
+  for (const row of source) {
+    const issues: string[] = [];
+    if (!isId(row.id)) issues.push('id must be a positive integer');
+    const nameIssue = textProblem(row.name, 'name', 1, 255);
+    if (nameIssue) issues.push(nameIssue);
+    const key = typeof row.name === 'string' ? row.name.toLowerCase() : '';
+    if (unique && !nameIssue && seen.has(key))
+      issues.push(`name repeats ${kind} ${seen.get(key)} (ignoring case)`);
+    if (issues.length > 0) {
+      problems.push(`${kind} ${String(row.id)}: ${issues.join('; ')}`);
+      continue;
+    }
+    seen.set(key, row.id as number);
+    rows.push({ id: row.id as number, name: row.name as string });
+  }
+  return rows;
+}
+
+function digestProblem(value: unknown): string | null {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(value))
+    return 'password is not a base64 hash';
+  return Buffer.from(value, 'base64').length === 32
+    ? null
+    : 'password is not a 32-byte PBKDF2-SHA256 hash';
+}
+
+/** Checks every row against the contract; rows that break it are listed, never silently dropped. */
+export function validateFlaskData(data: FlaskData): Validated {
+  const problems: string[] = [];
+  const genres = namedRows('genre', data.genres, problems, true);
+  const directors = namedRows('director', data.directors, problems, false);
+  const genreIds = new Set(genres.map((g) => g.id));
+  const directorIds = new Set(directors.map((d) => d.id));
+
+  const movies: ImportRows['movies'] = [];
+  for (const movie of data.movies) {
+    const issues: string[] = [];
+    if (!isId(movie.id)) issues.push('id must be a positive integer');
+    const titleIssue = textProblem(movie.title, 'title', 1, 255);
+    if (titleIssue) issues.push(titleIssue);
+    const description = movie.description ?? '';
+    const descriptionIssue = textProblem(description, 'description', 0, 5000);
+    if (descriptionIssue) issues.push(descriptionIssue);
+    const trailer = movie.trailer ?? '';
+    if (
+      typeof trailer !== 'string' ||
+      (trailer !== '' && (!isHttpUrl(trailer) || codePoints(trailer) > 2048))
+    ) {
+      issues.push('trailer must be an http(s) URL or empty');
+    }
+    const year = movie.year ?? null;
+    if (
+      year !== null &&
+      !(Number.isInteger(year) && (year as number) >= 1888 && (year as number) <= 2100)
+    ) {
+      issues.push(`year must be between 1888 and 2100 (is ${String(year)})`);
+    }
+    const rating = movie.rating ?? null;
+    if (rating !== null && !(typeof rating === 'number' && rating >= 0 && rating <= 10)) {
+      issues.push(`rating must be between 0 and 10 (is ${String(rating)})`);
+    }
+    const genreId = movie.genre_id ?? null;
+    if (genreId !== null && !genreIds.has(genreId as number))
+      issues.push(`genre ${String(genreId)} does not exist`);
+    const directorId = movie.director_id ?? null;
+    if (directorId !== null && !directorIds.has(directorId as number)) {
+      issues.push(`director ${String(directorId)} does not exist`);
+    }
+    if (issues.length > 0) {
+      problems.push(`movie ${String(movie.id)}: ${issues.join('; ')}`);
+      continue;
+    }
+    movies.push({
+      id: movie.id as number,
+      title: movie.title as string,
+      description: description as string,
+      trailer: trailer as string,
+      year: year as number | null,
+      rating: rating as number | null,
+      genre_id: genreId as number | null,
+      director_id: directorId as number | null,
+    });
+  }
+
+  const users: ImportRows['users'] = [];
+  const usernames = new Map<string, number>();
+  for (const user of data.users) {
+    const issues: string[] = [];
+    if (!isId(user.id)) issues.push('id must be a positive integer');
+    const name = typeof user.username === 'string' ? user.username : null;
+    const nameIssue = name === null ? 'username must be text' : usernameProblem(name);
+    if (nameIssue) issues.push(`username ${nameIssue}`);
+    if (name !== null && !nameIssue && usernames.has(name.toLowerCase())) {
+      issues.push(`username repeats user ${usernames.get(name.toLowerCase())} (ignoring case)`);
+    }
+    if (user.role !== 'user' && user.role !== 'admin')
+      issues.push(`role "${String(user.role)}" is neither user nor admin`);
+    const hashIssue = digestProblem(user.password);
+    if (hashIssue) issues.push(hashIssue);
+    if (issues.length > 0) {
+      problems.push(`user ${String(user.id)}: ${issues.join('; ')}`);
+      continue;
+    }
+    usernames.set((name as string).toLowerCase(), user.id as number);
+    users.push({
+      id: user.id as number,
+      username: name as string,
+      legacyDigest: user.password as string,
+      role: user.role as 'user' | 'admin',
+    });
+  }
+  return { rows: { genres, directors, movies, users }, problems };
+}
