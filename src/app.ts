@@ -14,6 +14,7 @@ import { readCatalogVersion } from './db/catalog-version.js';
 import { dialectOf } from './db/database.js';
 import { CatalogCache } from './http/catalog-cache.js';
 import { catalogCacheHooks } from './http/catalog-cache-hooks.js';
+import { registerCors } from './http/cors.js';
 import { registerDocs } from './http/docs.js';
 import { registerErrorHandler, sendError } from './http/error-handler.js';
 import { healthRoutes } from './http/health-routes.js';
@@ -28,6 +29,9 @@ import { createGenreService } from './modules/genres/service.js';
 import { movieRoutes } from './modules/movies/routes.js';
 import { createMovieService } from './modules/movies/service.js';
 import { namedResourceRoutes } from './modules/shared/named-resource-routes.js';
+import { favoriteRoutes } from './modules/favorites/routes.js';
+import { createFavoriteService } from './modules/favorites/service.js';
+import { siteRoutes } from './modules/site/routes.js';
 import { userRoutes } from './modules/users/routes.js';
 import { createUserService } from './modules/users/service.js';
 import packageJson from '../package.json' with { type: 'json' };
@@ -80,6 +84,7 @@ export async function buildApp({
     );
   });
 
+  await registerCors(app, config.corsOrigins);
   registerSecurityHeaders(app);
   registerRequestLogging(app);
   await app.register(rateLimit, { global: false });
@@ -135,10 +140,18 @@ export async function buildApp({
     guards,
     cache,
   });
+  const userService = createUserService(db, config.pbkdf2Iterations);
   await app.register(userRoutes, {
-    service: createUserService(db, config.pbkdf2Iterations),
+    service: userService,
     guards,
     registrationsPerMinute: config.registrationsPerMinute,
   });
+  await app.register(siteRoutes, {
+    users: userService,
+    auth: authService,
+    guards,
+    registrationsPerMinute: config.registrationsPerMinute,
+  });
+  await app.register(favoriteRoutes, { service: createFavoriteService(db), guards });
   return app;
 }

@@ -20,6 +20,8 @@ export interface Config {
   readonly refreshReuseGrace: number;
   readonly pbkdf2Iterations: number;
   readonly catalogRead: CatalogRead;
+  /** Origins allowed by CORS: '*', a list, or null for no CORS headers at all. */
+  readonly corsOrigins: '*' | string[] | null;
   readonly trustProxy: TrustProxy;
   readonly seedDemo: boolean;
   readonly logLevel: LogLevel;
@@ -96,6 +98,20 @@ function readTrustProxy(env: Env): TrustProxy {
   return addresses;
 }
 
+function readCorsOrigins(env: Env): '*' | string[] | null {
+  const raw = env.CORS_ORIGINS?.trim();
+  if (raw === undefined || raw === '') return null;
+  if (raw === '*') return '*';
+  const origins = raw.split(',').map((origin) => origin.trim().replace(/\/+$/, ''));
+  const bad = origins.find((origin) => !/^https?:\/\/[^/\s]+$/.test(origin));
+  if (bad !== undefined) {
+    throw new ConfigError(
+      `CORS_ORIGINS must be * or a comma-separated list of origins such as http://localhost:3000, got "${bad}"`,
+    );
+  }
+  return origins;
+}
+
 function readDatabaseUrl(env: Env): string {
   const url = env.DATABASE_URL || 'sqlite:./data/movies.db';
   if (!/^sqlite:.+/.test(url) && !/^postgres(ql)?:\/\/.+/.test(url)) {
@@ -154,9 +170,6 @@ export function loadConfig(env: Env = process.env): Config {
     ['development', 'production', 'test'],
     'development',
   );
-  if (env.CORS_ORIGINS) {
-    throw new ConfigError('CORS_ORIGINS is not supported yet: unset it (CORS is not served)');
-  }
   const databaseUrl = readDatabaseUrl(env);
   const dataDir = dataDirOf(databaseUrl);
   const day = 24 * 3600;
@@ -178,6 +191,7 @@ export function loadConfig(env: Env = process.env): Config {
       ['authenticated', 'public'],
       'authenticated',
     ),
+    corsOrigins: readCorsOrigins(env),
     trustProxy: readTrustProxy(env),
     seedDemo: readBoolean(env, 'SEED_DEMO', true),
     logLevel: readChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),

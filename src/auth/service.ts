@@ -3,10 +3,13 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { AppError, tooManyRequests, unauthorized } from '../errors.js';
 import {
+  emailKeyOf,
+  findUserByEmail,
   findUserById,
   findUserByUsername,
   updateUser,
   usernameKeyOf,
+  type UserRecord,
 } from '../modules/users/repository.js';
 import type { LoginThrottle } from './login-limiter.js';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.js';
@@ -110,39 +113,44 @@ export function createAuthService(deps: AuthServiceDeps) {
     }
   }
 
-  return {
-    async login(username: string, password: string, address: string): Promise<TokenPair> {
-      const usernameKey = usernameKeyOf(username);
-      const wait = await throttle.retryAfter(usernameKey, address);
-      if (wait !== null) throw tooManyRequests('Too many failed logins; try again later', wait);
+  async function signIn(
+    throttleKey: string,
+    findUser: () => Promise<UserRecord | undefined>,
+    password: string,
+    address: string,
+  ): Promise<TokenPair> {
+    const wait = await throttle.retryAfter(throttleKey, address);
+    if (wait !== null) throw tooManyRequests('Too many failed logins; try again later', wait);
 
-      const user = await findUserByUsername(db, username);
-      const passwordMatches = await verifyPassword(
-        password,
-        user?.password_hash ?? unknownUserHash,
-      );
-      if (!user || !passwordMatches) {
-        await throttle.recordFailure(usernameKey, address);
-        throw new AppError(401, 'invalid_credentials', 'Invalid username or password');
-      }
-      await throttle.recordSuccess(usernameKey);
-      if (needsRehash(user.password_hash, pbkdf2Iterations)) {
-        await updateUser(db, user.id, {
-          passwordHash: await hashPassword(password, pbkdf2Iterations),
-        });
-      }
-
-      const spec = tokens.newRefreshTokenSpec(randomUUID());
-      await db.transaction().execute(async (trx) => {
-        await refreshRepo.insertFamily(trx, {
-          id: spec.familyId,
-          userId: user.id,
-          now: Date.now(),
-        });
-        await storeSpec(trx, spec);
+    const user = await findUser();
+    const passwordMatches = await verifyPassword(password, user?.password_hash ?? unknownUserHash);
+    if (!user || !passwordMatches) {
+      await throttle.recordFailure(throttleKey, address);
+      throw new AppError(401, 'invalid_credentials', 'Invalid username or password');
+    }
+    await throttle.recordSuccess(throttleKey);
+    if (needsRehash(user.password_hash, pbkdf2Iterations)) {
+      await updateUser(db, user.id, {
+        passwordHash: await hashPassword(password, pbkdf2Iterations),
       });
-      return pairFor(user.id, spec);
-    },
+    }
+
+    const spec = tokens.newRefreshTokenSpec(randomUUID());
+    await db.transaction().execute(async (trx) => {
+      await refreshRepo.insertFamily(trx, { id: spec.familyId, userId: user.id, now: Date.now() });
+      await storeSpec(trx, spec);
+    });
+    return pairFor(user.id, spec);
+  }
+
+  return {
+    /** POST /auth/: by username, matched ignoring case. */
+    login: (username: string, password: string, address: string) =>
+      signIn(usernameKeyOf(username), () => findUserByUsername(db, username), password, address),
+
+    /** POST /auth/login/ (the movie website): by email, matched ignoring case. */
+    loginByEmail: (email: string, password: string, address: string) =>
+      signIn(emailKeyOf(email), () => findUserByEmail(db, email), password, address),
 
     async refresh(refreshToken: string): Promise<TokenPair> {
       const rotation = await rotate(verifyRefresh(refreshToken));

@@ -4,6 +4,7 @@ import * as createCatalogAndUsers from './migrations/2026_11_26_001_create_catal
 import * as createLoginThrottle from './migrations/2026_11_26_002_create_login_throttle.js';
 import * as createCatalogVersion from './migrations/2026_11_26_003_create_catalog_version.js';
 import * as indexMovieSearch from './migrations/2026_11_26_004_index_movie_search.js';
+import * as addProfilesAndFavorites from './migrations/2026_11_26_005_add_profiles_and_favorites.js';
 import type { Database } from './schema.js';
 
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_26_002_create_login_throttle': createLoginThrottle,
   '2026_11_26_003_create_catalog_version': createCatalogVersion,
   '2026_11_26_004_index_movie_search': indexMovieSearch,
+  '2026_11_26_005_add_profiles_and_favorites': addProfilesAndFavorites,
 };
 
 export const MIGRATION_NAMES = Object.keys(migrations);

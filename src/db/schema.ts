@@ -30,6 +30,17 @@ export interface UserTable {
   username_key: string;
   password_hash: string;
   role: 'user' | 'admin';
+  email: string | null;
+  email_key: string | null;
+  name: Generated<string>;
+  surname: Generated<string>;
+  favourite_genre: number | null;
+}
+
+export interface FavoriteTable {
+  user_id: number;
+  movie_id: number;
+  added_at: number;
 }
 
 export interface RefreshFamilyTable {
@@ -73,6 +84,7 @@ export interface Database {
   login_failures: LoginFailureTable;
   login_blocks: LoginBlockTable;
   catalog_version: CatalogVersionTable;
+  favorites: FavoriteTable;
 }
 
 export type GenreRow = Selectable<GenreTable>;

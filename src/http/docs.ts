@@ -21,6 +21,7 @@ export async function registerDocs(app: FastifyInstance, version: string): Promi
         { name: 'directors' },
         { name: 'genres' },
         { name: 'users' },
+        { name: 'movie website', description: 'Routes the course movie website uses' },
         { name: 'health' },
       ],
     },

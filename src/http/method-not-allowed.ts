@@ -22,6 +22,8 @@ function patternOf(url: string): RegExp {
 export function trackRouteMethods(app: FastifyInstance): (path: string) => string[] {
   const known = new Map<string, KnownPath>();
   app.addHook('onRoute', (route) => {
+    // Catch-all routes (the CORS preflight on every path) do not make a path known.
+    if (route.url.endsWith('*') && !route.url.startsWith('/docs')) return;
     const key = route.url.replace(/\/+$/, '') || '/';
     const entry = known.get(key) ?? { pattern: patternOf(route.url), methods: new Set<string>() };
     for (const method of [route.method].flat()) entry.methods.add(method);

@@ -32,7 +32,15 @@ describe('POST /users/ (registration)', () => {
     const response = await register({ username: 'vasya', password: 'correct horse' });
     assert.equal(response.statusCode, 201);
     const body = response.json<{ id: number }>();
-    assert.deepEqual(body, { id: body.id, username: 'vasya', role: 'user' });
+    assert.deepEqual(body, {
+      id: body.id,
+      username: 'vasya',
+      role: 'user',
+      email: null,
+      name: '',
+      surname: '',
+      favourite_genre: null,
+    });
     assert.equal(response.headers.location, `/users/${body.id}`);
     assert.doesNotMatch(response.body, /pbkdf2|password/);
   });
@@ -154,7 +162,15 @@ describe('Reading users', () => {
       url: `/users/${me.id}/`,
       headers: me.headers,
     });
-    assert.deepEqual(own.json(), { id: me.id, username: 'reader-me', role: 'user' });
+    assert.deepEqual(own.json(), {
+      id: me.id,
+      username: 'reader-me',
+      role: 'user',
+      email: null,
+      name: '',
+      surname: '',
+      favourite_genre: null,
+    });
     const foreign = await ctx.app.inject({
       method: 'GET',
       url: `/users/${other.id}`,

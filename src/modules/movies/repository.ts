@@ -25,7 +25,7 @@ const COLUMN_BY_KEY = {
   title: 'movies.title_key',
 } as const;
 
-function selectMovies(db: Db) {
+export function selectMovies(db: Db) {
   return db
     .selectFrom('movies')
     .leftJoin('genres', 'genres.id', 'movies.genre_id')
@@ -48,7 +48,7 @@ type MovieJoinedRow = Awaited<
   ReturnType<ReturnType<typeof selectMovies>['executeTakeFirstOrThrow']>
 >;
 
-function movieRowToMovie(row: MovieJoinedRow): Movie {
+export function movieRowToMovie(row: MovieJoinedRow): Movie {
   return {
     id: row.id,
     title: row.title,

@@ -6,18 +6,44 @@ type Db = Kysely<Database>;
 
 export type UserRecord = UserRow;
 
-export const userRowToPublic = (row: Pick<UserRow, 'id' | 'username' | 'role'>): UserPublic => ({
+const PUBLIC_COLUMNS = [
+  'id',
+  'username',
+  'role',
+  'email',
+  'name',
+  'surname',
+  'favourite_genre',
+] as const;
+
+export const userRowToPublic = (
+  row: Pick<UserRow, (typeof PUBLIC_COLUMNS)[number]>,
+): UserPublic => ({
   id: row.id,
   username: row.username,
   role: row.role,
+  email: row.email,
+  name: row.name,
+  surname: row.surname,
+  favourite_genre: row.favourite_genre,
 });
+
+export const emailKeyOf = (email: string): string => email.toLowerCase();
+
+export function findUserByEmail(db: Db, email: string): Promise<UserRecord | undefined> {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('email_key', '=', emailKeyOf(email))
+    .executeTakeFirst();
+}
 
 export const usernameKeyOf = (username: string): string => username.toLowerCase();
 
 export async function listUsers(db: Db, offset: number, limit: number): Promise<UserPublic[]> {
   const rows = await db
     .selectFrom('users')
-    .select(['id', 'username', 'role'])
+    .select(PUBLIC_COLUMNS)
     .orderBy('id')
     .limit(limit)
     .offset(offset)
@@ -39,7 +65,7 @@ export function findUserByUsername(db: Db, username: string): Promise<UserRecord
 
 export async function insertUser(
   db: Db,
-  user: { username: string; passwordHash: string; role: UserRow['role'] },
+  user: { username: string; passwordHash: string; role: UserRow['role']; email?: string },
 ): Promise<UserPublic> {
   const row = await db
     .insertInto('users')
@@ -48,8 +74,10 @@ export async function insertUser(
       username_key: usernameKeyOf(user.username),
       password_hash: user.passwordHash,
       role: user.role,
+      email: user.email ?? null,
+      email_key: user.email === undefined ? null : emailKeyOf(user.email),
     })
-    .returning(['id', 'username', 'role'])
+    .returning(PUBLIC_COLUMNS)
     .executeTakeFirstOrThrow();
   return userRowToPublic(row);
 }
@@ -57,15 +85,28 @@ export async function insertUser(
 export async function updateUser(
   db: Db,
   id: number,
-  changes: { username?: string; passwordHash?: string; role?: UserRow['role'] },
+  changes: {
+    username?: string;
+    passwordHash?: string;
+    role?: UserRow['role'];
+    email?: string | null;
+    name?: string;
+    surname?: string;
+    favouriteGenre?: number | null;
+  },
 ): Promise<void> {
-  const { username, passwordHash, role } = changes;
+  const { username, passwordHash, role, email, name, surname, favouriteGenre } = changes;
+  if (Object.values(changes).every((value) => value === undefined)) return;
   await db
     .updateTable('users')
     .set({
       ...(username !== undefined && { username, username_key: usernameKeyOf(username) }),
       ...(passwordHash !== undefined && { password_hash: passwordHash }),
       ...(role !== undefined && { role }),
+      ...(email !== undefined && { email, email_key: email === null ? null : emailKeyOf(email) }),
+      ...(name !== undefined && { name }),
+      ...(surname !== undefined && { surname }),
+      ...(favouriteGenre !== undefined && { favourite_genre: favouriteGenre }),
     })
     .where('id', '=', id)
     .execute();

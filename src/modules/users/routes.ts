@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, preValidationAsyncHookHandler } from 'fastify';
-import type {} from '@fastify/rate-limit';
+import type { RateLimitOptions } from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Guards } from '../../auth/authenticate.js';
@@ -41,6 +41,17 @@ const refuseRoleChange: preValidationAsyncHookHandler = async (request) => {
   }
 };
 
+/** Per client address; every anonymous attempt counts, admins creating accounts are not limited. */
+export function registrationLimit(perMinute: number): RateLimitOptions {
+  return {
+    max: perMinute,
+    timeWindow: 60_000,
+    allowList: (request) => request.auth?.role === 'admin',
+    errorResponseBuilder: (_request, context) =>
+      new AppError(429, 'too_many_requests', `Too many registrations; retry in ${context.after}`),
+  };
+}
+
 export const userRoutes: FastifyPluginAsync<UserRoutesOptions> = async (
   fastify,
   { service, guards, registrationsPerMinute },
@@ -54,18 +65,7 @@ export const userRoutes: FastifyPluginAsync<UserRoutesOptions> = async (
     onRequest: guards.optionalUser,
     preValidation: refuseAdminRegistration,
     config: {
-      rateLimit: {
-        max: registrationsPerMinute,
-        timeWindow: 60_000,
-        // Admins creating accounts are not limited; every anonymous attempt counts.
-        allowList: (request) => request.auth?.role === 'admin',
-        errorResponseBuilder: (_request, context) =>
-          new AppError(
-            429,
-            'too_many_requests',
-            `Too many registrations; retry in ${context.after}`,
-          ),
-      },
+      rateLimit: registrationLimit(registrationsPerMinute),
     },
     schema: {
       tags,

@@ -5,7 +5,15 @@ export const Role = StringEnum(['user', 'admin']);
 export type Role = Static<typeof Role>;
 
 export const UserPublic = Type.Object(
-  { id: Id, username: Type.String(), role: Role },
+  {
+    id: Id,
+    username: Type.String(),
+    role: Role,
+    email: Type.Union([Type.String(), Type.Null()]),
+    name: Type.String(),
+    surname: Type.String(),
+    favourite_genre: Type.Union([Id, Type.Null()]),
+  },
   { title: 'User' },
 );
 export type UserPublic = Static<typeof UserPublic>;
@@ -17,6 +25,27 @@ const Username = Type.String({
 });
 const Password = Type.String({ minLength: 8, maxLength: 128 });
 const strict = { additionalProperties: false } as const;
+
+export const Email = Type.String({
+  format: 'email',
+  maxLength: 254,
+  description: 'Unique ignoring case',
+});
+const ProfileText = Type.String({ maxLength: 100 });
+/** The movie website sends the genre id as a string of digits ("4"). */
+export const FavouriteGenre = Type.Union([
+  Id,
+  Type.String({ pattern: '^[1-9][0-9]{0,15}$' }),
+  Type.Null(),
+]);
+
+/** Fields a user record may carry on PUT/PATCH besides username, password and role. */
+const profileFields = {
+  email: Type.Optional(Type.Union([Email, Type.Null()])),
+  name: Type.Optional(ProfileText),
+  surname: Type.Optional(ProfileText),
+  favourite_genre: Type.Optional(FavouriteGenre),
+};
 
 export const UserCreate = Type.Object(
   { username: Username, password: Password, role: Type.Optional(Role) },
@@ -30,6 +59,7 @@ export const UserReplace = Type.Object(
     username: Username,
     password: Type.Optional(Password),
     role: Type.Optional(Role),
+    ...profileFields,
   },
   strict,
 );
@@ -41,7 +71,18 @@ export const UserPatch = Type.Object(
     username: Type.Optional(Username),
     password: Type.Optional(Password),
     role: Type.Optional(Role),
+    ...profileFields,
   },
   strict,
 );
 export type UserPatch = Static<typeof UserPatch>;
+
+export const ProfilePatch = Type.Object(
+  {
+    name: Type.Optional(ProfileText),
+    surname: Type.Optional(ProfileText),
+    favourite_genre: Type.Optional(FavouriteGenre),
+  },
+  strict,
+);
+export type ProfilePatch = Static<typeof ProfilePatch>;

@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
-import { hashPassword } from '../../auth/password.js';
+import { hashPassword, verifyPassword } from '../../auth/password.js';
 import { revokeFamiliesOfUser } from '../../auth/refresh-token-repository.js';
 import type { AccessClaims } from '../../auth/tokens.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { Database } from '../../db/schema.js';
 import { conflict, notFound, validationError } from '../../errors.js';
+import { findGenreById } from '../genres/repository.js';
 import { toPage, type Page, type PageWindow } from '../../http/paging.js';
 import { assertBodyIdMatches } from '../shared/named-resource.js';
 import * as repo from './repository.js';
@@ -58,11 +59,30 @@ export function createUserService(db: Kysely<Database>, pbkdf2Iterations: number
     if (existing && existing.id !== exceptId) throw taken();
   }
 
+  async function assertEmailFree(email: string, exceptId?: number): Promise<void> {
+    const existing = await repo.findUserByEmail(db, email);
+    if (existing && existing.id !== exceptId) throw conflict('This email is taken');
+  }
+
+  // The movie website sends the genre id as a string of digits; either way it must exist.
+  async function favouriteGenreOf(
+    value: number | string | null | undefined,
+  ): Promise<number | null | undefined> {
+    if (value === undefined || value === null) return value;
+    const id = Number(value);
+    if (!Number.isSafeInteger(id) || !(await findGenreById(db, id))) {
+      throw validationError({ favourite_genre: `genre ${String(value)} does not exist` });
+    }
+    return id;
+  }
+
   async function update(id: number, input: UserPatch): Promise<void> {
     assertBodyIdMatches(input.id, id);
     assertCredentialsAllowed(input);
+    const favouriteGenre = await favouriteGenreOf(input.favourite_genre);
     if (!(await repo.findUserById(db, id))) throw notFound('User');
     if (input.username !== undefined) await assertUsernameFree(input.username, id);
+    if (input.email) await assertEmailFree(input.email, id);
     const passwordHash =
       input.password === undefined
         ? undefined
@@ -73,25 +93,50 @@ export function createUserService(db: Kysely<Database>, pbkdf2Iterations: number
           username: input.username,
           passwordHash,
           role: input.role,
+          email: input.email,
+          name: input.name,
+          surname: input.surname,
+          favouriteGenre,
         });
         if (passwordHash !== undefined) await revokeFamiliesOfUser(trx, id, Date.now());
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw taken();
+      if (isUniqueViolation(error)) throw conflict('This username or email is taken');
       throw error;
     }
   }
 
+  async function changePassword(
+    id: number,
+    oldPassword: string,
+    newPassword: string,
+  ): Promise<void> {
+    const user = await repo.findUserById(db, id);
+    if (!user) throw notFound('User');
+    if (!(await verifyPassword(oldPassword, user.password_hash))) {
+      throw validationError({ old_password: 'is not the current password' });
+    }
+    const problem = passwordProblem(newPassword);
+    if (problem) throw validationError({ new_password: problem });
+    const passwordHash = await hashPassword(newPassword, pbkdf2Iterations);
+    await db.transaction().execute(async (trx) => {
+      await repo.updateUser(trx, id, { passwordHash });
+      await revokeFamiliesOfUser(trx, id, Date.now());
+    });
+  }
+
   return {
-    async create(input: UserCreate): Promise<UserPublic> {
+    async create(input: UserCreate & { email?: string }): Promise<UserPublic> {
       assertCredentialsAllowed(input);
       await assertUsernameFree(input.username);
+      if (input.email !== undefined) await assertEmailFree(input.email);
       const passwordHash = await hashPassword(input.password, pbkdf2Iterations);
       try {
         return await repo.insertUser(db, {
           username: input.username,
           passwordHash,
           role: input.role ?? 'user',
+          email: input.email,
         });
       } catch (error) {
         if (isUniqueViolation(error)) throw taken();
@@ -111,6 +156,7 @@ export function createUserService(db: Kysely<Database>, pbkdf2Iterations: number
 
     replace: (id: number, input: UserReplace) => update(id, input),
     patch: (id: number, input: UserPatch) => update(id, input),
+    changePassword,
 
     async remove(id: number): Promise<void> {
       // Refresh tokens go with the user (ON DELETE CASCADE).
