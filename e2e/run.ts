@@ -1,5 +1,6 @@
 // npm run test:e2e: a real server on a free port with a fresh database and an admin made with the
-// CLI; the Postman collection run by newman; then the docs page in Chromium. Exits 1 on any failure.
+// CLI; the Postman collection run by newman; then the docs page in Chromium, and the movie
+// website's calls from a page on another origin. Exits 1 on any failure.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCli, startServer } from '../test/process.js';
 import { checkDocsPage } from './docs-page.js';
+import { runSiteFlow, serveSite } from './site-flow.js';
 
 const { values: options } = parseArgs({
   options: {
@@ -33,6 +35,27 @@ async function login(baseUrl: string): Promise<string> {
   });
   if (response.status !== 201) throw new Error(`login answered ${response.status}`);
   return ((await response.json()) as { access_token: string }).access_token;
+}
+
+/** The movie website's calls from a page on another origin, against CATALOG_READ=public + CORS. */
+async function movieWebsite(): Promise<boolean> {
+  const site = await serveSite();
+  const api = await startServer({
+    ...env,
+    DATABASE_URL: `sqlite:${join(mkdtempSync(join(tmpdir(), 'movies-site-')), 'movies.db')}`,
+    CATALOG_READ: 'public',
+    CORS_ORIGINS: site.origin,
+  });
+  try {
+    const { steps, result } = await runSiteFlow(site.origin, api.baseUrl);
+    for (const line of steps) console.log(`  ${line}`);
+    console.log(`movie website from ${site.origin}: ${result}`);
+    return result === 'all steps passed';
+  } finally {
+    api.child.kill('SIGTERM');
+    await api.exited;
+    site.server.close();
+  }
 }
 
 async function main(): Promise<boolean> {
@@ -75,7 +98,7 @@ async function main(): Promise<boolean> {
         `${docs.showsDemoTitle ? ' and "Йеллоустоун"' : ' WITHOUT the demo title'}; screenshot ${screenshot}`,
     );
     if (options['update-docs-screenshot']) copyFileSync(screenshot, 'docs/swagger-ui.png');
-    return newmanPassed && docsPassed;
+    return newmanPassed && docsPassed && (await movieWebsite());
   } finally {
     server.child.kill('SIGTERM');
     await server.exited;
