@@ -1,3 +1,4 @@
+import type { MovieRow } from '../db/schema.js';
 import { MAX_ID } from '../http/schemas.js';
 import { isHttpUrl } from '../modules/movies/service.js';
 import { usernameProblem } from '../modules/users/service.js';
@@ -6,16 +7,7 @@ import type { FlaskData } from './flask-source.js';
 export interface ImportRows {
   genres: { id: number; name: string }[];
   directors: { id: number; name: string }[];
-  movies: {
-    id: number;
-    title: string;
-    description: string;
-    trailer: string;
-    year: number | null;
-    rating: number | null;
-    genre_id: number | null;
-    director_id: number | null;
-  }[];
+  movies: Omit<MovieRow, 'title_key'>[];
   users: { id: number; username: string; legacyDigest: string; role: 'user' | 'admin' }[];
 }
 
