@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { errorResponses, NoContent } from '../http/schemas.js';
 import { LoginBody, RefreshBody, TokenPair } from './schemas.js';
@@ -6,6 +6,11 @@ import type { AuthService } from './service.js';
 
 export interface AuthRoutesOptions {
   readonly service: AuthService;
+}
+
+/** Tokens are never cached by a browser or proxy. */
+export function sendTokens<R extends FastifyReply>(reply: R, pair: TokenPair): R {
+  return reply.status(201).header('cache-control', 'no-store').send(pair) as R;
 }
 
 export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (fastify, { service }) => {
@@ -21,7 +26,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (fastify,
     },
     handler: async (request, reply) => {
       const pair = await service.login(request.body.username, request.body.password, request.ip);
-      return reply.status(201).header('cache-control', 'no-store').send(pair);
+      return sendTokens(reply, pair);
     },
   });
 
@@ -36,7 +41,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (fastify,
     },
     handler: async (request, reply) => {
       const pair = await service.refresh(request.body.refresh_token);
-      return reply.status(201).header('cache-control', 'no-store').send(pair);
+      return sendTokens(reply, pair);
     },
   });
 

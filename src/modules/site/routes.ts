@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Guards } from '../../auth/authenticate.js';
+import { sendTokens } from '../../auth/routes.js';
 import { TokenPair } from '../../auth/schemas.js';
 import type { AuthService } from '../../auth/service.js';
 import { bearerSecurity, errorResponses, NoContent } from '../../http/schemas.js';
@@ -54,7 +55,7 @@ export const siteRoutes: FastifyPluginAsync<SiteRoutesOptions> = async (
     },
     handler: async (request, reply) => {
       const pair = await auth.loginByEmail(request.body.email, request.body.password, request.ip);
-      return reply.status(201).header('cache-control', 'no-store').send(pair);
+      return sendTokens(reply, pair);
     },
   });
 
@@ -73,7 +74,7 @@ export const siteRoutes: FastifyPluginAsync<SiteRoutesOptions> = async (
     },
     handler: async (request, reply) => {
       const pair = await auth.refresh(request.body.refresh_token);
-      return reply.status(201).header('cache-control', 'no-store').send(pair);
+      return sendTokens(reply, pair);
     },
   });
 
