@@ -82,3 +82,28 @@ export async function revokeFamiliesOfUser(db: Db, userId: number, now: number):
     .where('revoked_at', 'is', null)
     .execute();
 }
+
+/**
+ * Forgets a user's revoked families and those whose every token has expired: their tokens
+ * are refused either way (a token without a family is refused like a revoked one).
+ */
+export async function deleteStaleFamilies(db: Db, userId: number, now: number): Promise<void> {
+  await db
+    .deleteFrom('refresh_families')
+    .where('user_id', '=', userId)
+    .where((eb) =>
+      eb.or([
+        eb('revoked_at', 'is not', null),
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('refresh_tokens')
+              .select('refresh_tokens.jti')
+              .whereRef('refresh_tokens.family_id', '=', 'refresh_families.id')
+              .where('refresh_tokens.expires_at', '>', now),
+          ),
+        ),
+      ]),
+    )
+    .execute();
+}

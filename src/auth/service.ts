@@ -137,6 +137,7 @@ export function createAuthService(deps: AuthServiceDeps) {
 
     const spec = tokens.newRefreshTokenSpec(randomUUID());
     await db.transaction().execute(async (trx) => {
+      await refreshRepo.deleteStaleFamilies(trx, user.id, Date.now());
       await refreshRepo.insertFamily(trx, { id: spec.familyId, userId: user.id, now: Date.now() });
       await storeSpec(trx, spec);
     });

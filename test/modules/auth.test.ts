@@ -314,6 +314,23 @@ describe('DELETE /auth/ (logout)', () => {
     );
   });
 
+  it('When the user logs in again, then revoked and expired families are forgotten, and their tokens stay refused', async () => {
+    const { id, tokens } = await signedIn(ctx, 'tidy');
+    assert.equal((await logout(tokens.refresh_token)).statusCode, 204);
+    const families = () =>
+      ctx.db.selectFrom('refresh_families').select('id').where('user_id', '=', id).execute();
+    assert.equal((await families()).length, 1);
+    const fresh = await login(ctx, 'tidy', 'tidy-password');
+    assert.equal((await families()).length, 1, 'only the new family is left');
+    assert.equal((await refresh(ctx, tokens.refresh_token)).statusCode, 401);
+    assert.equal(
+      (await logout(tokens.refresh_token)).statusCode,
+      204,
+      'logging out a forgotten family is still fine',
+    );
+    assert.equal((await refresh(ctx, fresh.refresh_token)).statusCode, 201);
+  });
+
   it('When the token is expired but ours, then 204; not ours, then 401', async () => {
     const { tokens } = await signedIn(ctx, 'expired-leaver');
     const claims = decodeJwtPayload(tokens.refresh_token);
