@@ -31,8 +31,6 @@ export class AppError extends Error {
 export const validationError = (errors: FieldErrors): AppError =>
   new AppError(400, 'validation_error', 'Validation failed', errors);
 
-export const badRequest = (message: string): AppError => new AppError(400, 'bad_request', message);
-
 export const unauthorized = (message = 'Authentication required'): AppError =>
   new AppError(401, 'unauthorized', message);
 

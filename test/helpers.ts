@@ -1,4 +1,5 @@
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { createSigner } from 'fast-jwt';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -142,10 +143,6 @@ export const bearer = (token: string): Record<string, string> => ({
   authorization: `Bearer ${token}`,
 });
 
-export function request(ctx: TestContext, options: InjectOptions): Promise<LightMyRequestResponse> {
-  return ctx.app.inject(options);
-}
-
 /** The one error body of the contract: message, code, optional errors and request_id, nothing else. */
 export function errorBody(response: LightMyRequestResponse): {
   message: string;
@@ -164,6 +161,20 @@ export function errorBody(response: LightMyRequestResponse): {
     throw new Error('validation_error without errors');
   }
   return body as { message: string; code: string; errors?: Record<string, string> };
+}
+
+/** A token signed with the test secret that expired an hour ago (well past the 30 s leeway). */
+export function expiredToken(
+  claims: Record<string, unknown> = {
+    sub: '1',
+    username: 'x',
+    role: 'user',
+    type: 'access',
+    jti: 'j',
+  },
+): string {
+  const now = Math.floor(Date.now() / 1000);
+  return createSigner({ key: TEST_SECRET })({ ...claims, iat: now - 7200, exp: now - 3600 });
 }
 
 export function decodeJwtPayload(token: string): Record<string, unknown> {

@@ -23,7 +23,8 @@ export function isForeignKeyViolation(error: unknown): boolean {
   return code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503';
 }
 
-const NETWORK_CODES = new Set([
+// Network failures, and SQLite's lock wait running out.
+const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
@@ -43,7 +44,7 @@ const POOL_MESSAGES =
 export function isDatabaseUnavailable(error: unknown): boolean {
   const code = codeOf(error);
   if (typeof code === 'string') {
-    if (NETWORK_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08')) {
+    if (UNAVAILABLE_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08')) {
       return true;
     }
   }

@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 export interface GenreTable {
   id: Generated<number>;
@@ -90,7 +90,5 @@ export interface Database {
 export type GenreRow = Selectable<GenreTable>;
 export type DirectorRow = Selectable<DirectorTable>;
 export type MovieRow = Selectable<MovieTable>;
-export type NewMovieRow = Insertable<MovieTable>;
-export type MovieRowUpdate = Updateable<MovieTable>;
 export type UserRow = Selectable<UserTable>;
 export type RefreshTokenRow = Selectable<RefreshTokenTable>;

@@ -8,6 +8,7 @@ import {
   buildTestApp,
   createUser,
   decodeJwtPayload,
+  expiredToken,
   errorBody,
   login,
   signedIn,
@@ -283,12 +284,7 @@ describe('PUT /auth/ (refresh rotation)', () => {
     assert.equal((await refresh(ctx, tokens.access_token)).statusCode, 401);
     assert.equal((await refresh(ctx, 'garbage')).statusCode, 401);
     const claims = decodeJwtPayload(tokens.refresh_token);
-    const now = Math.floor(Date.now() / 1000);
-    const expired = createSigner({ key: TEST_SECRET })({
-      ...claims,
-      iat: now - 100_000,
-      exp: now - 3600,
-    });
+    const expired = expiredToken(claims);
     assert.equal((await refresh(ctx, expired)).statusCode, 401);
     const forged = createSigner({ key: TEST_SECRET })({ ...claims, jti: 'made-up' });
     assert.equal((await refresh(ctx, forged)).statusCode, 401);
@@ -334,12 +330,7 @@ describe('DELETE /auth/ (logout)', () => {
   it('When the token is expired but ours, then 204; not ours, then 401', async () => {
     const { tokens } = await signedIn(ctx, 'expired-leaver');
     const claims = decodeJwtPayload(tokens.refresh_token);
-    const now = Math.floor(Date.now() / 1000);
-    const expired = createSigner({ key: TEST_SECRET })({
-      ...claims,
-      iat: now - 100_000,
-      exp: now - 3600,
-    });
+    const expired = expiredToken(claims);
     assert.equal((await logout(expired)).statusCode, 204);
     assert.equal(
       (await refresh(ctx, tokens.refresh_token)).statusCode,

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { createSigner } from 'fast-jwt';
 import { after, before, describe, it } from 'node:test';
-import { buildTestApp, signedIn, TEST_SECRET, type TestContext } from '../helpers.js';
+import { buildTestApp, expiredToken, signedIn, type TestContext } from '../helpers.js';
 
 describe('CATALOG_READ=public', () => {
   let ctx: TestContext;
@@ -24,16 +23,7 @@ describe('CATALOG_READ=public', () => {
   });
 
   it('When the token is "undefined", garbage or expired, then it is ignored on catalog reads', async () => {
-    const now = Math.floor(Date.now() / 1000);
-    const expired = createSigner({ key: TEST_SECRET })({
-      sub: '1',
-      username: 'x',
-      role: 'user',
-      type: 'access',
-      jti: 'j',
-      iat: now - 3600,
-      exp: now - 1800,
-    });
+    const expired = expiredToken();
     for (const authorization of ['Bearer undefined', 'Bearer', `Bearer ${expired}`, 'Basic abc']) {
       const response = await ctx.app.inject({
         method: 'GET',

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { createSigner } from 'fast-jwt';
 import { after, before, describe, it } from 'node:test';
 import {
   bearer,
   buildTestApp,
   errorBody,
   signedIn,
-  TEST_SECRET,
+  expiredToken,
   type TestContext,
   type Tokens,
 } from '../helpers.js';
@@ -145,16 +144,7 @@ describe('CORS', () => {
 
 describe('Anonymous browsing (CATALOG_READ=public)', () => {
   it('When the site sends "Bearer undefined" or an expired token, then catalog reads still answer', async () => {
-    const now = Math.floor(Date.now() / 1000);
-    const expired = createSigner({ key: TEST_SECRET })({
-      sub: '1',
-      username: 'x',
-      role: 'user',
-      type: 'access',
-      jti: 'j',
-      iat: now - 7200,
-      exp: now - 3600,
-    });
+    const expired = expiredToken();
     for (const authorization of ['Bearer undefined', `Bearer ${expired}`]) {
       for (const url of [
         '/movies/?status=new&per_page=8',

@@ -47,7 +47,7 @@ function assertCredentialsAllowed(input: { username?: string; password?: string 
 /** Only admins hand out roles; anyone else may at most restate the role they have. */
 export function mayRequestRole(
   actor: AccessClaims | null,
-  requested: Role,
+  requested: unknown,
   current: Role,
 ): boolean {
   return actor?.role === 'admin' || requested === current;
