@@ -1,9 +1,13 @@
-import rateLimit from '@fastify/rate-limit';
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import { createGuards } from './auth/authenticate.js';
-import { DatabaseLoginThrottle, type LoginThrottle } from './auth/login-limiter.js';
+import { HashGate } from './auth/hash-gate.js';
+import {
+  DatabaseLoginThrottle,
+  DatabaseRegistrationLimit,
+  type LoginThrottle,
+} from './auth/login-limiter.js';
 import { authRoutes } from './auth/routes.js';
 import { createAuthService } from './auth/service.js';
 import { TokenService } from './auth/tokens.js';
@@ -33,6 +37,7 @@ import { favoriteRoutes } from './modules/favorites/routes.js';
 import { createFavoriteService } from './modules/favorites/service.js';
 import { siteRoutes } from './modules/site/routes.js';
 import { userRoutes } from './modules/users/routes.js';
+import { findCurrentRole } from './modules/users/repository.js';
 import { createUserService } from './modules/users/service.js';
 import packageJson from '../package.json' with { type: 'json' };
 
@@ -87,18 +92,19 @@ export async function buildApp({
   await registerCors(app, config.corsOrigins);
   registerSecurityHeaders(app);
   registerRequestLogging(app);
-  await app.register(rateLimit, { global: false });
   await registerDocs(app, packageJson.version);
 
   const tokens = new TokenService(config);
-  const guards = createGuards(tokens, config.catalogRead);
+  const guards = createGuards(tokens, config.catalogRead, (userId) => findCurrentRole(db, userId));
+  const hashGate = new HashGate(config.hashConcurrencyPerClient);
+  const registrations = new DatabaseRegistrationLimit(db, config.registrationsPerMinute);
   const authService = createAuthService({
     db,
     tokens,
     throttle:
       throttle ??
       new DatabaseLoginThrottle(db, {
-        maxFailuresPerUsername: config.loginMaxFailuresPerUsername,
+        maxFailuresPerAccount: config.loginMaxFailuresPerAccount,
         maxFailuresPerAddress: config.loginMaxFailuresPerAddress,
         windowMs: config.loginFailureWindow * 1000,
         blockMs: config.loginBlockDuration * 1000,
@@ -120,7 +126,7 @@ export async function buildApp({
   app.addHook('onClose', async () => catalogCache.stop());
   const cache = catalogCacheHooks(catalogCache);
 
-  await app.register(authRoutes, { service: authService });
+  await app.register(authRoutes, { service: authService, hashGate });
   await app.register(movieRoutes, {
     service: createMovieService(db, dialectOf(config.databaseUrl)),
     guards,
@@ -144,13 +150,15 @@ export async function buildApp({
   await app.register(userRoutes, {
     service: userService,
     guards,
-    registrationsPerMinute: config.registrationsPerMinute,
+    registrations,
+    hashGate,
   });
   await app.register(siteRoutes, {
     users: userService,
     auth: authService,
     guards,
-    registrationsPerMinute: config.registrationsPerMinute,
+    registrations,
+    hashGate,
   });
   await app.register(favoriteRoutes, { service: createFavoriteService(db), guards });
   return app;

@@ -25,11 +25,13 @@ export interface Config {
   readonly trustProxy: TrustProxy;
   readonly seedDemo: boolean;
   readonly logLevel: LogLevel;
-  readonly loginMaxFailuresPerUsername: number;
+  readonly loginMaxFailuresPerAccount: number;
   readonly loginMaxFailuresPerAddress: number;
   readonly loginFailureWindow: number;
   readonly loginBlockDuration: number;
   readonly registrationsPerMinute: number;
+  /** Password hashes one client (an IPv4 address or IPv6 /64) may have under way at once. */
+  readonly hashConcurrencyPerClient: number;
   /** For users imported from the Flask service (one global salt, fixed count). */
   readonly legacyPasswordSalt: string;
   readonly legacyPasswordIterations: number;
@@ -195,11 +197,12 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: readTrustProxy(env),
     seedDemo: readBoolean(env, 'SEED_DEMO', true),
     logLevel: readChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
-    loginMaxFailuresPerUsername: readInteger(env, 'LOGIN_MAX_FAILURES_PER_USERNAME', 10, 1, 1e6),
+    loginMaxFailuresPerAccount: readInteger(env, 'LOGIN_MAX_FAILURES_PER_USERNAME', 10, 1, 1e6),
     loginMaxFailuresPerAddress: readInteger(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 100, 1, 1e6),
     loginFailureWindow: readInteger(env, 'LOGIN_FAILURE_WINDOW', 900, 1, day),
     loginBlockDuration: readInteger(env, 'LOGIN_BLOCK_DURATION', 60, 1, day),
     registrationsPerMinute: readInteger(env, 'REGISTRATIONS_PER_MINUTE', 20, 1, 1e6),
+    hashConcurrencyPerClient: readInteger(env, 'HASH_CONCURRENCY_PER_CLIENT', 2, 1, 1000),
     legacyPasswordSalt: env.LEGACY_PASSWORD_SALT ?? 'secret here',
     legacyPasswordIterations: readInteger(
       env,

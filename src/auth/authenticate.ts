@@ -1,6 +1,6 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { AppError, forbidden } from '../errors.js';
-import { InvalidTokenError, type AccessClaims, type TokenService } from './tokens.js';
+import { InvalidTokenError, type AccessClaims, type Role, type TokenService } from './tokens.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -20,6 +20,10 @@ const NO_TOKEN = tokenError(false, 'Authentication required');
 const NOT_BEARER = tokenError(false, 'Authorization must use the Bearer scheme');
 const EMPTY_TOKEN = tokenError(true, 'Bearer token is empty');
 const BAD_TOKEN = tokenError(true, 'Invalid or expired access token');
+const GONE_USER = tokenError(true, 'The user of this token no longer exists');
+
+/** The role a user holds now, or null when the user no longer exists. */
+export type CurrentRoleOf = (userId: number) => Promise<Role | null>;
 
 export interface Guards {
   /** Any signed-in user. */
@@ -31,11 +35,17 @@ export interface Guards {
   readonly optionalUser: onRequestAsyncHookHandler;
   /** Catalog reads: a user, or anyone when CATALOG_READ=public. */
   readonly catalogRead: onRequestAsyncHookHandler;
+  /**
+   * The caller's claims with the role they hold now: a token's admin role is only trusted after
+   * the database confirms it (a deleted user -> 401, a demoted one is a user again).
+   */
+  readonly confirmRole: (request: FastifyRequest) => Promise<AccessClaims | null>;
 }
 
 export function createGuards(
   tokens: TokenService,
   catalogRead: 'authenticated' | 'public',
+  currentRoleOf: CurrentRoleOf,
 ): Guards {
   function authenticate(request: FastifyRequest): AccessClaims {
     const header = request.headers.authorization;
@@ -64,17 +74,30 @@ export function createGuards(
     request.auth = authenticate(request);
   };
 
+  // Only tokens that claim admin cost a look-up; a user's token can only lose by it.
+  async function confirmRole(request: FastifyRequest): Promise<AccessClaims | null> {
+    const auth = request.auth;
+    if (auth === null || auth.role !== 'admin') return auth;
+    const role = await currentRoleOf(auth.userId);
+    if (role === null) throw GONE_USER;
+    request.auth = role === auth.role ? auth : { ...auth, role };
+    return request.auth;
+  }
+
   return {
     requireUser,
     requireAdmin: async (request) => {
       request.auth = authenticate(request);
       if (request.auth.role !== 'admin') throw forbidden('Only an admin may do this');
+      if ((await confirmRole(request))?.role !== 'admin') {
+        throw forbidden('Only an admin may do this');
+      }
     },
     requireSelfOrAdmin: async (request) => {
-      const auth = authenticate(request);
-      request.auth = auth;
+      request.auth = authenticate(request);
       const { id } = request.params as { id?: string };
-      if (auth.role !== 'admin' && id !== String(auth.userId)) {
+      if (id === String(request.auth.userId)) return;
+      if (request.auth.role !== 'admin' || (await confirmRole(request))?.role !== 'admin') {
         throw forbidden('You may only see and change your own user');
       }
     },
@@ -87,5 +110,6 @@ export function createGuards(
             request.auth = tryAuthenticate(request);
           }
         : requireUser,
+    confirmRole,
   };
 }

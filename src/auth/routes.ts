@@ -1,11 +1,13 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { errorResponses, NoContent } from '../http/schemas.js';
+import type { HashGate } from './hash-gate.js';
 import { LoginBody, RefreshBody, TokenPair } from './schemas.js';
 import type { AuthService } from './service.js';
 
 export interface AuthRoutesOptions {
   readonly service: AuthService;
+  readonly hashGate: HashGate;
 }
 
 /** Tokens are never cached by a browser or proxy. */
@@ -13,7 +15,10 @@ export function sendTokens<R extends FastifyReply>(reply: R, pair: TokenPair): R
   return reply.status(201).header('cache-control', 'no-store').send(pair) as R;
 }
 
-export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (fastify, { service }) => {
+export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (
+  fastify,
+  { service, hashGate },
+) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['auth'];
 
@@ -25,7 +30,10 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (fastify,
       response: { 201: TokenPair, ...errorResponses(400, 401, 413, 415, 429) },
     },
     handler: async (request, reply) => {
-      const pair = await service.login(request.body.username, request.body.password, request.ip);
+      const { username, password } = request.body;
+      const pair = await hashGate.run(request.ip, () =>
+        service.login(username, password, request.ip),
+      );
       return sendTokens(reply, pair);
     },
   });

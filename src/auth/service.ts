@@ -7,7 +7,8 @@ import {
   findUserByEmail,
   findUserById,
   findUserByUsername,
-  updateUser,
+  lockPasswordVersion,
+  replaceHashIfUnchanged,
   usernameKeyOf,
   type UserRecord,
 } from '../modules/users/repository.js';
@@ -34,6 +35,10 @@ type Rotation =
   | { kind: 'issued'; userId: number; spec: RefreshTokenSpec }
   | { kind: 'reuse' }
   | { kind: 'refused' };
+
+const invalidCredentials = () =>
+  new AppError(401, 'invalid_credentials', 'Invalid username or password');
+const accountKeyOf = (userId: number) => `account:${userId}`;
 
 const invalidRefreshToken = () => unauthorized('Invalid, expired or revoked refresh token');
 
@@ -113,45 +118,73 @@ export function createAuthService(deps: AuthServiceDeps) {
     }
   }
 
+  /** A password check that counts against the account and the address, reserved before hashing. */
+  async function checkPassword(
+    accountKey: string,
+    address: string,
+    password: string,
+    storedHash: string,
+  ): Promise<boolean> {
+    const wait = await throttle.reserve(accountKey, address);
+    if (wait !== null) throw tooManyRequests('Too many failed attempts; try again later', wait);
+    const matches = await verifyPassword(password, storedHash);
+    if (matches) await throttle.recordSuccess(accountKey, address);
+    else await throttle.recordFailure(accountKey, address);
+    return matches;
+  }
+
+  // The session is stored only if the password checked is still the current one.
+  async function startSession(user: UserRecord): Promise<RefreshTokenSpec | null> {
+    const spec = tokens.newRefreshTokenSpec(randomUUID());
+    return db.transaction().execute(async (trx) => {
+      const version = await lockPasswordVersion(trx, user.id);
+      if (version !== Number(user.password_version)) return null;
+      await refreshRepo.deleteStaleFamilies(trx, user.id, Date.now());
+      await refreshRepo.insertFamily(trx, { id: spec.familyId, userId: user.id, now: Date.now() });
+      await storeSpec(trx, spec);
+      return spec;
+    });
+  }
+
   async function signIn(
-    throttleKey: string,
+    unknownAccountKey: string,
     findUser: () => Promise<UserRecord | undefined>,
     password: string,
     address: string,
   ): Promise<TokenPair> {
-    const wait = await throttle.retryAfter(throttleKey, address);
-    if (wait !== null) throw tooManyRequests('Too many failed logins; try again later', wait);
-
     const user = await findUser();
-    const passwordMatches = await verifyPassword(password, user?.password_hash ?? unknownUserHash);
-    if (!user || !passwordMatches) {
-      await throttle.recordFailure(throttleKey, address);
-      throw new AppError(401, 'invalid_credentials', 'Invalid username or password');
+    // One count per account, whichever name it logs in by.
+    const accountKey = user ? accountKeyOf(user.id) : unknownAccountKey;
+    const storedHash = user?.password_hash ?? unknownUserHash;
+    if (!(await checkPassword(accountKey, address, password, storedHash)) || !user) {
+      throw invalidCredentials();
     }
-    await throttle.recordSuccess(throttleKey);
     if (needsRehash(user.password_hash, pbkdf2Iterations)) {
-      await updateUser(db, user.id, {
-        passwordHash: await hashPassword(password, pbkdf2Iterations),
-      });
+      const rehashed = await hashPassword(password, pbkdf2Iterations);
+      await replaceHashIfUnchanged(db, user.id, user.password_hash, rehashed);
     }
-
-    const spec = tokens.newRefreshTokenSpec(randomUUID());
-    await db.transaction().execute(async (trx) => {
-      await refreshRepo.deleteStaleFamilies(trx, user.id, Date.now());
-      await refreshRepo.insertFamily(trx, { id: spec.familyId, userId: user.id, now: Date.now() });
-      await storeSpec(trx, spec);
-    });
+    const spec = await startSession(user);
+    if (spec === null) throw invalidCredentials();
     return pairFor(user.id, spec);
   }
 
   return {
     /** POST /auth/: by username, matched ignoring case. */
     login: (username: string, password: string, address: string) =>
-      signIn(usernameKeyOf(username), () => findUserByUsername(db, username), password, address),
+      signIn(
+        `name:${usernameKeyOf(username)}`,
+        () => findUserByUsername(db, username),
+        password,
+        address,
+      ),
 
     /** POST /auth/login/ (the movie website): by email, matched ignoring case. */
     loginByEmail: (email: string, password: string, address: string) =>
-      signIn(emailKeyOf(email), () => findUserByEmail(db, email), password, address),
+      signIn(`email:${emailKeyOf(email)}`, () => findUserByEmail(db, email), password, address),
+
+    /** A password check of a signed-in user (before a change): counts like a login. */
+    checkPasswordOf: (user: UserRecord, password: string, address: string) =>
+      checkPassword(accountKeyOf(user.id), address, password, user.password_hash),
 
     async refresh(refreshToken: string): Promise<TokenPair> {
       const rotation = await rotate(verifyRefresh(refreshToken));

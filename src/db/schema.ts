@@ -35,6 +35,8 @@ export interface UserTable {
   name: Generated<string>;
   surname: Generated<string>;
   favourite_genre: number | null;
+  /** Bumped by every password change. */
+  password_version: Generated<number>;
 }
 
 export interface FavoriteTable {
@@ -59,14 +61,13 @@ export interface RefreshTokenTable {
   successor_jti: string | null;
 }
 
-export interface LoginFailureTable {
+/** A fixed window of counted attempts for one key (a digest), with an optional block. */
+export interface AttemptCounterTable {
   key: string;
-  failed_at: number;
-}
-
-export interface LoginBlockTable {
-  key: string;
-  blocked_until: number;
+  window_start: number;
+  hits: number;
+  /** 0 when not blocked. */
+  blocked_until: Generated<number>;
 }
 
 export interface CatalogVersionTable {
@@ -81,8 +82,7 @@ export interface Database {
   users: UserTable;
   refresh_families: RefreshFamilyTable;
   refresh_tokens: RefreshTokenTable;
-  login_failures: LoginFailureTable;
-  login_blocks: LoginBlockTable;
+  attempt_counters: AttemptCounterTable;
   catalog_version: CatalogVersionTable;
   favorites: FavoriteTable;
 }

@@ -6,7 +6,9 @@ import { sendTokens } from '../../auth/routes.js';
 import { TokenPair } from '../../auth/schemas.js';
 import type { AuthService } from '../../auth/service.js';
 import { bearerSecurity, errorResponses, NoContent } from '../../http/schemas.js';
-import { registrationLimit } from '../users/routes.js';
+import type { HashGate } from '../../auth/hash-gate.js';
+import type { DatabaseRegistrationLimit } from '../../auth/login-limiter.js';
+import { limitRegistrations } from '../users/routes.js';
 import { Email, ProfilePatch, UserPublic } from '../users/schemas.js';
 import type { UserService } from '../users/service.js';
 
@@ -14,7 +16,8 @@ export interface SiteRoutesOptions {
   readonly users: UserService;
   readonly auth: AuthService;
   readonly guards: Guards;
-  readonly registrationsPerMinute: number;
+  readonly registrations: DatabaseRegistrationLimit;
+  readonly hashGate: HashGate;
 }
 
 const strict = { additionalProperties: false } as const;
@@ -24,12 +27,12 @@ const tags = ['movie website'];
 // The routes the course's movie website calls, beside the API's own; same rules, data and tokens.
 export const siteRoutes: FastifyPluginAsync<SiteRoutesOptions> = async (
   fastify,
-  { users, auth, guards, registrationsPerMinute },
+  { users, auth, guards, registrations, hashGate },
 ) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.post('/auth/register/', {
-    config: { rateLimit: registrationLimit(registrationsPerMinute) },
+    preValidation: limitRegistrations(guards, registrations),
     schema: {
       tags,
       summary: 'Register with an email (it becomes the username too)',
@@ -38,7 +41,9 @@ export const siteRoutes: FastifyPluginAsync<SiteRoutesOptions> = async (
     },
     handler: async (request, reply) => {
       const { email, password } = request.body;
-      const user = await users.create({ username: email, email, password, role: 'user' });
+      const user = await hashGate.run(request.ip, () =>
+        users.create({ username: email, email, password, role: 'user' }),
+      );
       return reply.status(201).header('location', `/users/${user.id}`).send(user);
     },
   });
@@ -54,7 +59,10 @@ export const siteRoutes: FastifyPluginAsync<SiteRoutesOptions> = async (
       response: { 201: TokenPair, ...errorResponses(400, 401, 413, 415, 429) },
     },
     handler: async (request, reply) => {
-      const pair = await auth.loginByEmail(request.body.email, request.body.password, request.ip);
+      const { email, password } = request.body;
+      const pair = await hashGate.run(request.ip, () =>
+        auth.loginByEmail(email, password, request.ip),
+      );
       return sendTokens(reply, pair);
     },
   });
@@ -117,10 +125,11 @@ export const siteRoutes: FastifyPluginAsync<SiteRoutesOptions> = async (
       response: { 204: NoContent, ...errorResponses(400, 401, 404, 413, 415) },
     },
     handler: async (request, reply) => {
-      await users.changePassword(
-        request.auth?.userId ?? 0,
-        request.body.old_password,
-        request.body.new_password,
+      const { old_password: oldPassword, new_password: newPassword } = request.body;
+      await hashGate.run(request.ip, () =>
+        users.changePassword(request.auth?.userId ?? 0, newPassword, (user) =>
+          auth.checkPasswordOf(user, oldPassword, request.ip),
+        ),
       );
       return reply.status(204).send(null);
     },

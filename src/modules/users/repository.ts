@@ -99,17 +99,56 @@ export async function updateUser(
   if (Object.values(changes).every((value) => value === undefined)) return;
   await db
     .updateTable('users')
-    .set({
+    .set((eb) => ({
       ...(username !== undefined && { username, username_key: usernameKeyOf(username) }),
-      ...(passwordHash !== undefined && { password_hash: passwordHash }),
+      ...(passwordHash !== undefined && {
+        password_hash: passwordHash,
+        password_version: eb('password_version', '+', 1),
+      }),
       ...(role !== undefined && { role }),
       ...(email !== undefined && { email, email_key: email === null ? null : emailKeyOf(email) }),
       ...(name !== undefined && { name }),
       ...(surname !== undefined && { surname }),
       ...(favouriteGenre !== undefined && { favourite_genre: favouriteGenre }),
-    })
+    }))
     .where('id', '=', id)
     .execute();
+}
+
+/**
+ * The user's password version, read under a row lock (a no-op write) inside a transaction, so a
+ * password change cannot commit between this read and the end of that transaction.
+ */
+export async function lockPasswordVersion(db: Db, id: number): Promise<number | undefined> {
+  const row = await db
+    .updateTable('users')
+    .set((eb) => ({ password_version: eb.ref('password_version') }))
+    .where('id', '=', id)
+    .returning('password_version')
+    .executeTakeFirst();
+  return row === undefined ? undefined : Number(row.password_version);
+}
+
+/** Stores a rehash of the same password, unless the password changed meanwhile. */
+export async function replaceHashIfUnchanged(
+  db: Db,
+  id: number,
+  previousHash: string,
+  newHash: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ password_hash: newHash })
+    .where('id', '=', id)
+    .where('password_hash', '=', previousHash)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** The user's role as stored now, or null when the user no longer exists. */
+export async function findCurrentRole(db: Db, id: number): Promise<UserRow['role'] | null> {
+  const row = await db.selectFrom('users').select('role').where('id', '=', id).executeTakeFirst();
+  return row?.role ?? null;
 }
 
 export async function deleteUser(db: Db, id: number): Promise<boolean> {

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsync, preValidationAsyncHookHandler } from 'fastify';
-import type { RateLimitOptions } from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Guards } from '../../auth/authenticate.js';
-import { AppError, forbidden } from '../../errors.js';
+import type { HashGate } from '../../auth/hash-gate.js';
+import type { DatabaseRegistrationLimit } from '../../auth/login-limiter.js';
+import { forbidden, tooManyRequests } from '../../errors.js';
 import { pageWindow, sendPage } from '../../http/paging.js';
 import {
   bearerSecurity,
@@ -18,42 +19,53 @@ import { mayRequestRole, type UserService } from './service.js';
 export interface UserRoutesOptions {
   readonly service: UserService;
   readonly guards: Guards;
-  readonly registrationsPerMinute: number;
+  readonly registrations: DatabaseRegistrationLimit;
+  readonly hashGate: HashGate;
 }
 
 const requestedRole = (body: unknown): unknown =>
   typeof body === 'object' && body !== null ? (body as { role?: unknown }).role : undefined;
 
-// Asking for a role one may not set is a 403 even when the rest of the body is invalid.
-const refuseAdminRegistration: preValidationAsyncHookHandler = async (request) => {
-  if (requestedRole(request.body) === 'admin' && !mayRequestRole(request.auth, 'admin', 'user')) {
-    throw forbidden('Only an admin may create admins');
-  }
-};
+// Asking for a role one may not set is a 403 even when the rest of the body is invalid; the
+// caller's role is the one the database holds now, not the one their token remembers.
+function refuseAdminRegistration(guards: Guards): preValidationAsyncHookHandler {
+  return async (request) => {
+    if (requestedRole(request.body) !== 'admin') return;
+    if (!mayRequestRole(await guards.confirmRole(request), 'admin', 'user')) {
+      throw forbidden('Only an admin may create admins');
+    }
+  };
+}
 
-const refuseRoleChange: preValidationAsyncHookHandler = async (request) => {
-  const role = requestedRole(request.body);
-  const actor = request.auth;
-  if (role === undefined || actor === null) return;
-  if (!mayRequestRole(actor, role, actor.role)) {
-    throw forbidden('Only an admin may change a role');
-  }
-};
+function refuseRoleChange(guards: Guards): preValidationAsyncHookHandler {
+  return async (request) => {
+    const role = requestedRole(request.body);
+    if (role === undefined || request.auth === null) return;
+    const actor = await guards.confirmRole(request);
+    if (actor === null || !mayRequestRole(actor, role, actor.role)) {
+      throw forbidden('Only an admin may change a role');
+    }
+  };
+}
 
-/** Per client address; every anonymous attempt counts, admins creating accounts are not limited. */
-export function registrationLimit(perMinute: number): RateLimitOptions {
-  return {
-    max: perMinute,
-    timeWindow: 60_000,
-    allowList: (request) => request.auth?.role === 'admin',
-    errorResponseBuilder: (_request, context) =>
-      new AppError(429, 'too_many_requests', `Too many registrations; retry in ${context.after}`),
+/**
+ * Every anonymous registration attempt counts, through any registration route, on every
+ * instance; an admin (as the database says now) creating accounts is not limited.
+ */
+export function limitRegistrations(
+  guards: Guards,
+  registrations: DatabaseRegistrationLimit,
+): preValidationAsyncHookHandler {
+  return async (request) => {
+    if ((await guards.confirmRole(request))?.role === 'admin') return;
+    const wait = await registrations.reserve(request.ip);
+    if (wait !== null) throw tooManyRequests('Too many registrations; try again later', wait);
   };
 }
 
 export const userRoutes: FastifyPluginAsync<UserRoutesOptions> = async (
   fastify,
-  { service, guards, registrationsPerMinute },
+  { service, guards, registrations, hashGate },
 ) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['users'];
@@ -62,10 +74,7 @@ export const userRoutes: FastifyPluginAsync<UserRoutesOptions> = async (
 
   app.post('/users/', {
     onRequest: guards.optionalUser,
-    preValidation: refuseAdminRegistration,
-    config: {
-      rateLimit: registrationLimit(registrationsPerMinute),
-    },
+    preValidation: [refuseAdminRegistration(guards), limitRegistrations(guards, registrations)],
     schema: {
       tags,
       security: [{}, ...security],
@@ -75,7 +84,7 @@ export const userRoutes: FastifyPluginAsync<UserRoutesOptions> = async (
       response: { 201: UserPublic, ...errorResponses(400, 401, 403, 409, 413, 415, 429) },
     },
     handler: async (request, reply) => {
-      const user = await service.create(request.body);
+      const user = await hashGate.run(request.ip, () => service.create(request.body));
       return reply.status(201).header('location', `/users/${user.id}`).send(user);
     },
   });
@@ -109,7 +118,7 @@ export const userRoutes: FastifyPluginAsync<UserRoutesOptions> = async (
 
   app.put('/users/:id', {
     onRequest: guards.requireSelfOrAdmin,
-    preValidation: refuseRoleChange,
+    preValidation: refuseRoleChange(guards),
     schema: {
       tags,
       security,
@@ -119,14 +128,15 @@ export const userRoutes: FastifyPluginAsync<UserRoutesOptions> = async (
       response: { 204: NoContent, ...writeErrors },
     },
     handler: async (request, reply) => {
-      await service.replace(request.params.id, request.body);
+      const change = () => service.replace(request.params.id, request.body);
+      await (request.body.password === undefined ? change() : hashGate.run(request.ip, change));
       return reply.status(204).send(null);
     },
   });
 
   app.patch('/users/:id', {
     onRequest: guards.requireSelfOrAdmin,
-    preValidation: refuseRoleChange,
+    preValidation: refuseRoleChange(guards),
     schema: {
       tags,
       security,
@@ -136,7 +146,8 @@ export const userRoutes: FastifyPluginAsync<UserRoutesOptions> = async (
       response: { 204: NoContent, ...writeErrors },
     },
     handler: async (request, reply) => {
-      await service.patch(request.params.id, request.body);
+      const change = () => service.patch(request.params.id, request.body);
+      await (request.body.password === undefined ? change() : hashGate.run(request.ip, change));
       return reply.status(204).send(null);
     },
   });

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { hashPassword, verifyPassword } from '../../auth/password.js';
+import { hashPassword } from '../../auth/password.js';
 import { revokeFamiliesOfUser } from '../../auth/refresh-token-repository.js';
 import type { AccessClaims } from '../../auth/tokens.js';
 import { isUniqueViolation } from '../../db/errors.js';
@@ -106,14 +106,15 @@ export function createUserService(db: Kysely<Database>, pbkdf2Iterations: number
     }
   }
 
+  /** `confirmOldPassword` checks the old password (and counts a wrong one as a failed login). */
   async function changePassword(
     id: number,
-    oldPassword: string,
     newPassword: string,
+    confirmOldPassword: (user: repo.UserRecord) => Promise<boolean>,
   ): Promise<void> {
     const user = await repo.findUserById(db, id);
     if (!user) throw notFound('User');
-    if (!(await verifyPassword(oldPassword, user.password_hash))) {
+    if (!(await confirmOldPassword(user))) {
       throw validationError({ old_password: 'is not the current password' });
     }
     const problem = passwordProblem(newPassword);
