@@ -1,0 +1,91 @@
+import { runCli, type RunningServer } from './process.js';
+
+export const ATTACK_SECRET = 'attack-tests-secret-attack-tests-secret';
+
+/** Settings of a production server on the given database. */
+export function productionSettings(
+  databaseUrl: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: ATTACK_SECRET,
+    PBKDF2_ITERATIONS: '1000',
+    NODE_ENV: 'production',
+    ...extra,
+  };
+}
+
+export interface Answer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: Record<string, unknown>;
+}
+
+export interface CallOptions {
+  readonly body?: unknown;
+  readonly token?: string;
+  /** Sent as X-Forwarded-For: the client address when the server trusts a proxy. */
+  readonly from?: string;
+}
+
+/** One request over a real socket; never throws on a status. */
+export async function call(
+  server: RunningServer,
+  method: string,
+  path: string,
+  { body, token, from }: CallOptions = {},
+): Promise<Answer> {
+  const response = await fetch(`${server.baseUrl}${path}`, {
+    method,
+    headers: {
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+      ...(token && { authorization: `Bearer ${token}` }),
+      ...(from && { 'x-forwarded-for': from }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+  };
+}
+
+/** How many answers had each status, e.g. { 401: 10, 429: 50 }. */
+export function countStatuses(answers: readonly Answer[]): Record<number, number> {
+  const counts: Record<number, number> = {};
+  for (const { status } of answers) counts[status] = (counts[status] ?? 0) + 1;
+  return counts;
+}
+
+/** Makes a user through the command line, as an operator would. */
+export async function createUserByCli(
+  env: Record<string, string>,
+  username: string,
+  password: string,
+  role: 'user' | 'admin' = 'user',
+): Promise<void> {
+  const made = await runCli(
+    ['create-user', '--username', username, '--password', password, '--role', role],
+    env,
+  );
+  if (made.code !== 0) throw new Error(`create-user ${username} failed: ${made.stderr}`);
+}
+
+export async function accessTokenOf(
+  server: RunningServer,
+  username: string,
+  password: string,
+): Promise<string> {
+  const answer = await call(server, 'POST', '/auth/', { body: { username, password } });
+  if (answer.status !== 201) throw new Error(`login of ${username}: ${answer.status}`);
+  return String(answer.body.access_token);
+}
+
+export async function stopServers(...servers: (RunningServer | undefined)[]): Promise<void> {
+  for (const server of servers) server?.child.kill('SIGTERM');
+  await Promise.all(servers.map((server) => server?.exited));
+}
