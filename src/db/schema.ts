@@ -43,20 +43,18 @@ export interface FavoriteTable {
   added_at: number;
 }
 
+/** A family holds its current refresh token and the one that token replaced; older ones are theft. */
 export interface RefreshFamilyTable {
   id: string;
   user_id: number;
   created_at: number;
   revoked_at: number | null;
-}
-
-export interface RefreshTokenTable {
-  jti: string;
-  family_id: string;
-  issued_at: number;
-  expires_at: number;
-  retired_at: number | null;
-  successor_jti: string | null;
+  generation: number;
+  current_jti: string;
+  current_issued_at: number;
+  current_expires_at: number;
+  previous_jti: string | null;
+  previous_retired_at: number | null;
 }
 
 export interface LoginFailureTable {
@@ -80,7 +78,6 @@ export interface Database {
   movies: MovieTable;
   users: UserTable;
   refresh_families: RefreshFamilyTable;
-  refresh_tokens: RefreshTokenTable;
   login_failures: LoginFailureTable;
   login_blocks: LoginBlockTable;
   catalog_version: CatalogVersionTable;
@@ -91,4 +88,4 @@ export type GenreRow = Selectable<GenreTable>;
 export type DirectorRow = Selectable<DirectorTable>;
 export type MovieRow = Selectable<MovieTable>;
 export type UserRow = Selectable<UserTable>;
-export type RefreshTokenRow = Selectable<RefreshTokenTable>;
+export type RefreshFamilyRow = Selectable<RefreshFamilyTable>;
