@@ -46,3 +46,44 @@ export async function block(db: Db, key: string, until: number): Promise<void> {
 export async function clearFailures(db: Db, key: string): Promise<void> {
   await db.deleteFrom('login_failures').where('key', '=', key).execute();
 }
+
+/** Deletes up to `limit` failures at or before `windowStart`: they no longer count. */
+export async function deleteFailuresBefore(
+  db: Db,
+  windowStart: number,
+  limit: number,
+): Promise<number> {
+  const result = await db
+    .deleteFrom('login_failures')
+    .where((eb) =>
+      eb(
+        eb.refTuple('key', 'failed_at'),
+        'in',
+        eb
+          .selectFrom('login_failures')
+          .select(['key', 'failed_at'])
+          .where('failed_at', '<=', windowStart)
+          .limit(limit)
+          .$asTuple('key', 'failed_at'),
+      ),
+    )
+    .where('failed_at', '<=', windowStart)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Deletes up to `limit` blocks that ended at or before `now`. */
+export async function deleteEndedBlocks(db: Db, now: number, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom('login_blocks')
+    .where((eb) =>
+      eb(
+        'key',
+        'in',
+        eb.selectFrom('login_blocks').select('key').where('blocked_until', '<=', now).limit(limit),
+      ),
+    )
+    .where('blocked_until', '<=', now)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
