@@ -11,11 +11,13 @@ export interface TableInfo {
   readonly references: readonly string[];
 }
 
+// A virtual table's shadow tables are its storage: the virtual table stands for them.
 async function sqliteTables(db: Kysely<Database>): Promise<TableInfo[]> {
   const { rows } = await sql<{ name: string; parent: string | null }>`
-    select m.name as name, f."table" as parent
-    from sqlite_master m left join pragma_foreign_key_list(m.name) f
-    where m.type = 'table' and m.name not like 'sqlite\\_%' escape '\\'
+    select t.name as name, f."table" as parent
+    from pragma_table_list t left join pragma_foreign_key_list(t.name) f
+    where t.schema = 'main' and t.type in ('table', 'virtual')
+      and t.name not like 'sqlite\\_%' escape '\\'
   `.execute(db);
   return groupReferences(rows);
 }
