@@ -37,6 +37,21 @@ async function migrationTableSchema(
   return rows[0]?.schema;
 }
 
+/** Migrates up to and including `name` only: for tests of what a migration does to live rows. */
+export async function migrateTo(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  name: string,
+): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableSchema: await migrationTableSchema(db, dialect),
+  });
+  const { error } = await migrator.migrateTo(name);
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+}
+
 export async function migrateToLatest(
   db: Kysely<Database>,
   dialect: Dialect,
