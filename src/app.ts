@@ -9,6 +9,7 @@ import {
   type LoginThrottle,
 } from './auth/login-limiter.js';
 import { authRoutes } from './auth/routes.js';
+import { authPurgeTasks } from './auth/purge-tasks.js';
 import { createAuthService } from './auth/service.js';
 import { TokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
@@ -16,6 +17,7 @@ import type { Database } from './db/schema.js';
 import { AppError } from './errors.js';
 import { readCatalogVersion } from './db/catalog-version.js';
 import { dialectOf } from './db/database.js';
+import { startPurging } from './db/purge.js';
 import { CatalogCache } from './http/catalog-cache.js';
 import { catalogCacheHooks } from './http/catalog-cache-hooks.js';
 import { registerCors } from './http/cors.js';
@@ -112,6 +114,13 @@ export async function buildApp({
     pbkdf2Iterations: config.pbkdf2Iterations,
     refreshReuseGraceSeconds: config.refreshReuseGrace,
   });
+
+  const purger = startPurging(
+    db,
+    authPurgeTasks({ loginFailureWindowMs: config.loginFailureWindow * 1000 }),
+    (error) => app.log.warn({ err: error }, 'purging expired rows failed'),
+  );
+  app.addHook('onClose', async () => purger.stop());
 
   await app.register(healthRoutes, {
     pingDatabase: async () => {

@@ -49,7 +49,8 @@ async function copyToPostgres(from: string, to: string | undefined): Promise<str
     const target = await openPreparedDatabase(config);
     try {
       const counts = await copyDatabase(source.db, target.db, target.dialect);
-      return `copied ${counts.genres} genres, ${counts.directors} directors, ${counts.movies} movies, ${counts.users} users`;
+      const parts = Object.entries(counts).map(([table, count]) => `${count} ${table}`);
+      return `copied ${parts.join(', ')}`;
     } finally {
       await target.db.destroy();
     }

@@ -119,16 +119,26 @@ export async function clearCounter(db: Db, key: string): Promise<void> {
   await db.deleteFrom('attempt_counters').where('key', '=', key).execute();
 }
 
-/** Forgets counters whose window and block are both over (they would start afresh anyway). */
+/**
+ * Forgets at most `limit` counters whose window and block are both over (they would start
+ * afresh anyway); idempotent, so instances may purge at the same time.
+ */
 export async function purgeIdleCounters(
   db: Db,
   now: number,
   longestWindowMs: number,
+  limit: number,
 ): Promise<number> {
+  const idle = (eb: Counters) =>
+    eb.and([eb('window_start', '<=', now - longestWindowMs), eb('blocked_until', '<=', now)]);
   const result = await db
     .deleteFrom('attempt_counters')
-    .where('window_start', '<=', now - longestWindowMs)
-    .where('blocked_until', '<=', now)
+    .where((eb) =>
+      eb.and([
+        eb('key', 'in', eb.selectFrom('attempt_counters').select('key').where(idle).limit(limit)),
+        idle(eb),
+      ]),
+    )
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

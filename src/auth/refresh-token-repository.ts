@@ -1,31 +1,32 @@
 import type { Kysely } from 'kysely';
-import type { Database, RefreshTokenRow } from '../db/schema.js';
+import type { Database, RefreshFamilyRow } from '../db/schema.js';
 
 type Db = Kysely<Database>;
 
+/** A refresh token as stored: times in milliseconds. */
+export interface StoredRefreshToken {
+  readonly jti: string;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+}
+
 export async function insertFamily(
   db: Db,
-  family: { id: string; userId: number; now: number },
+  family: { id: string; userId: number; now: number; token: StoredRefreshToken },
 ): Promise<void> {
   await db
     .insertInto('refresh_families')
-    .values({ id: family.id, user_id: family.userId, created_at: family.now, revoked_at: null })
-    .execute();
-}
-
-export async function insertRefreshToken(
-  db: Db,
-  token: { jti: string; familyId: string; issuedAt: number; expiresAt: number },
-): Promise<void> {
-  await db
-    .insertInto('refresh_tokens')
     .values({
-      jti: token.jti,
-      family_id: token.familyId,
-      issued_at: token.issuedAt,
-      expires_at: token.expiresAt,
-      retired_at: null,
-      successor_jti: null,
+      id: family.id,
+      user_id: family.userId,
+      created_at: family.now,
+      revoked_at: null,
+      generation: 1,
+      current_jti: family.token.jti,
+      current_issued_at: family.token.issuedAt,
+      current_expires_at: family.token.expiresAt,
+      previous_jti: null,
+      previous_retired_at: null,
     })
     .execute();
 }
@@ -34,35 +35,35 @@ export async function insertRefreshToken(
  * Reads a family and, inside a transaction, locks it (a no-op write), so rotation
  * and revocation of one family happen one after the other on every database.
  */
-export function lockFamily(
-  db: Db,
-  familyId: string,
-): Promise<{ user_id: number; revoked_at: number | null } | undefined> {
+export function lockFamily(db: Db, familyId: string): Promise<RefreshFamilyRow | undefined> {
   return db
     .updateTable('refresh_families')
     .set((eb) => ({ created_at: eb.ref('created_at') }))
     .where('id', '=', familyId)
-    .returning(['user_id', 'revoked_at'])
+    .returningAll()
     .executeTakeFirst();
 }
 
-export function findRefreshToken(db: Db, jti: string): Promise<RefreshTokenRow | undefined> {
-  return db.selectFrom('refresh_tokens').selectAll().where('jti', '=', jti).executeTakeFirst();
-}
-
-export async function retireRefreshToken(
+/** Retires the family's current token in favour of `successor`; the retired one is kept for the grace period. */
+export async function rotateFamily(
   db: Db,
-  jti: string,
-  successorJti: string,
+  family: Pick<RefreshFamilyRow, 'id' | 'current_jti'>,
+  successor: StoredRefreshToken,
   now: number,
-): Promise<boolean> {
-  const result = await db
-    .updateTable('refresh_tokens')
-    .set({ retired_at: now, successor_jti: successorJti })
-    .where('jti', '=', jti)
-    .where('retired_at', 'is', null)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+): Promise<void> {
+  await db
+    .updateTable('refresh_families')
+    .set((eb) => ({
+      generation: eb('generation', '+', 1),
+      previous_jti: family.current_jti,
+      previous_retired_at: now,
+      current_jti: successor.jti,
+      current_issued_at: successor.issuedAt,
+      current_expires_at: successor.expiresAt,
+    }))
+    .where('id', '=', family.id)
+    .where('current_jti', '=', family.current_jti)
+    .execute();
 }
 
 export async function revokeFamily(db: Db, familyId: string, now: number): Promise<void> {
@@ -91,19 +92,40 @@ export async function deleteStaleFamilies(db: Db, userId: number, now: number): 
   await db
     .deleteFrom('refresh_families')
     .where('user_id', '=', userId)
+    .where((eb) => eb.or([eb('revoked_at', 'is not', null), eb('current_expires_at', '<=', now)]))
+    .execute();
+}
+
+/**
+ * Deletes up to `limit` revoked families and families whose newest token expired before
+ * `expiredBefore`. Both states are final, so deleting them twice or at once is harmless.
+ */
+export async function deleteFinishedFamilies(
+  db: Db,
+  expiredBefore: number,
+  limit: number,
+): Promise<number> {
+  const result = await db
+    .deleteFrom('refresh_families')
     .where((eb) =>
-      eb.or([
-        eb('revoked_at', 'is not', null),
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('refresh_tokens')
-              .select('refresh_tokens.jti')
-              .whereRef('refresh_tokens.family_id', '=', 'refresh_families.id')
-              .where('refresh_tokens.expires_at', '>', now),
-          ),
+      eb.and([
+        eb(
+          'id',
+          'in',
+          eb
+            .selectFrom('refresh_families')
+            .select('id')
+            .where((inner) =>
+              inner.or([
+                inner('revoked_at', 'is not', null),
+                inner('current_expires_at', '<', expiredBefore),
+              ]),
+            )
+            .limit(limit),
         ),
+        eb.or([eb('revoked_at', 'is not', null), eb('current_expires_at', '<', expiredBefore)]),
       ]),
     )
-    .execute();
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { Database, RefreshFamilyRow } from '../db/schema.js';
 import { AppError, tooManyRequests, unauthorized } from '../errors.js';
 import {
   emailKeyOf,
@@ -42,16 +42,17 @@ const accountKeyOf = (userId: number) => `account:${userId}`;
 
 const invalidRefreshToken = () => unauthorized('Invalid, expired or revoked refresh token');
 
-const specOfRow = (row: {
-  jti: string;
-  family_id: string;
-  issued_at: number;
-  expires_at: number;
-}): RefreshTokenSpec => ({
-  jti: row.jti,
-  familyId: row.family_id,
-  issuedAt: Math.floor(row.issued_at / 1000),
-  expiresAt: Math.floor(row.expires_at / 1000),
+const currentSpecOf = (family: RefreshFamilyRow): RefreshTokenSpec => ({
+  jti: family.current_jti,
+  familyId: family.id,
+  issuedAt: Math.floor(family.current_issued_at / 1000),
+  expiresAt: Math.floor(family.current_expires_at / 1000),
+});
+
+const storedTokenOf = (spec: RefreshTokenSpec): refreshRepo.StoredRefreshToken => ({
+  jti: spec.jti,
+  issuedAt: spec.issuedAt * 1000,
+  expiresAt: spec.expiresAt * 1000,
 });
 
 export function createAuthService(deps: AuthServiceDeps) {
@@ -71,15 +72,6 @@ export function createAuthService(deps: AuthServiceDeps) {
     };
   }
 
-  async function storeSpec(trx: Kysely<Database>, spec: RefreshTokenSpec): Promise<void> {
-    await refreshRepo.insertRefreshToken(trx, {
-      jti: spec.jti,
-      familyId: spec.familyId,
-      issuedAt: spec.issuedAt * 1000,
-      expiresAt: spec.expiresAt * 1000,
-    });
-  }
-
   // One family at a time: rotation, replay inside the grace period, or theft.
   async function rotate(claims: RefreshClaims): Promise<Rotation> {
     return db.transaction().execute(async (trx): Promise<Rotation> => {
@@ -87,23 +79,18 @@ export function createAuthService(deps: AuthServiceDeps) {
       const family = await refreshRepo.lockFamily(trx, claims.familyId);
       if (!family || family.revoked_at !== null || family.user_id !== claims.userId)
         return { kind: 'refused' };
-      const token = await refreshRepo.findRefreshToken(trx, claims.jti);
-      if (!token || token.family_id !== claims.familyId) return { kind: 'refused' };
-
-      if (token.retired_at === null) {
+      if (claims.jti === family.current_jti) {
         const spec = tokens.newRefreshTokenSpec(claims.familyId);
-        await storeSpec(trx, spec);
-        await refreshRepo.retireRefreshToken(trx, token.jti, spec.jti, now);
+        await refreshRepo.rotateFamily(trx, family, storedTokenOf(spec), now);
         return { kind: 'issued', userId: family.user_id, spec };
       }
 
-      const successor = token.successor_jti
-        ? await refreshRepo.findRefreshToken(trx, token.successor_jti)
-        : undefined;
-      const withinGrace = graceMs > 0 && now - token.retired_at <= graceMs;
-      if (withinGrace && successor && successor.retired_at === null) {
-        return { kind: 'issued', userId: family.user_id, spec: specOfRow(successor) };
+      const retiredAt = claims.jti === family.previous_jti ? family.previous_retired_at : null;
+      if (retiredAt !== null && graceMs > 0 && now - retiredAt <= graceMs) {
+        return { kind: 'issued', userId: family.user_id, spec: currentSpecOf(family) };
       }
+      // Signed by us for this family, yet neither its current token nor the one just retired:
+      // an earlier token, however old, presented again.
       await refreshRepo.revokeFamily(trx, claims.familyId, now);
       return { kind: 'reuse' };
     });
@@ -140,8 +127,12 @@ export function createAuthService(deps: AuthServiceDeps) {
       const version = await lockPasswordVersion(trx, user.id);
       if (version !== Number(user.password_version)) return null;
       await refreshRepo.deleteStaleFamilies(trx, user.id, Date.now());
-      await refreshRepo.insertFamily(trx, { id: spec.familyId, userId: user.id, now: Date.now() });
-      await storeSpec(trx, spec);
+      await refreshRepo.insertFamily(trx, {
+        id: spec.familyId,
+        userId: user.id,
+        now: Date.now(),
+        token: storedTokenOf(spec),
+      });
       return spec;
     });
   }

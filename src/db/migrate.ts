@@ -5,6 +5,7 @@ import * as createLoginThrottle from './migrations/2026_11_26_002_create_login_t
 import * as createCatalogVersion from './migrations/2026_11_26_003_create_catalog_version.js';
 import * as indexMovieSearch from './migrations/2026_11_26_004_index_movie_search.js';
 import * as addProfilesAndFavorites from './migrations/2026_11_26_005_add_profiles_and_favorites.js';
+import * as refreshGenerations from './migrations/2026_11_27_007_refresh_generations.js';
 import * as attemptCounters from './migrations/2026_11_27_008_attempt_counters.js';
 import type { Database } from './schema.js';
 
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_26_003_create_catalog_version': createCatalogVersion,
   '2026_11_26_004_index_movie_search': indexMovieSearch,
   '2026_11_26_005_add_profiles_and_favorites': addProfilesAndFavorites,
+  '2026_11_27_007_refresh_generations': refreshGenerations,
   '2026_11_27_008_attempt_counters': attemptCounters,
 };
 
@@ -35,6 +37,21 @@ async function migrationTableSchema(
   if (dialect !== 'postgres') return undefined;
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
   return rows[0]?.schema;
+}
+
+/** Migrates up to and including `name` only: for tests of what a migration does to live rows. */
+export async function migrateTo(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  name: string,
+): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableSchema: await migrationTableSchema(db, dialect),
+  });
+  const { error } = await migrator.migrateTo(name);
+  if (error) throw error instanceof Error ? error : new Error(String(error));
 }
 
 export async function migrateToLatest(

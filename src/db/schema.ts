@@ -45,20 +45,18 @@ export interface FavoriteTable {
   added_at: number;
 }
 
+/** A family holds its current refresh token and the one that token replaced; older ones are theft. */
 export interface RefreshFamilyTable {
   id: string;
   user_id: number;
   created_at: number;
   revoked_at: number | null;
-}
-
-export interface RefreshTokenTable {
-  jti: string;
-  family_id: string;
-  issued_at: number;
-  expires_at: number;
-  retired_at: number | null;
-  successor_jti: string | null;
+  generation: number;
+  current_jti: string;
+  current_issued_at: number;
+  current_expires_at: number;
+  previous_jti: string | null;
+  previous_retired_at: number | null;
 }
 
 /** A fixed window of counted attempts for one key (a digest), with an optional block. */
@@ -81,7 +79,6 @@ export interface Database {
   movies: MovieTable;
   users: UserTable;
   refresh_families: RefreshFamilyTable;
-  refresh_tokens: RefreshTokenTable;
   attempt_counters: AttemptCounterTable;
   catalog_version: CatalogVersionTable;
   favorites: FavoriteTable;
@@ -91,4 +88,4 @@ export type GenreRow = Selectable<GenreTable>;
 export type DirectorRow = Selectable<DirectorTable>;
 export type MovieRow = Selectable<MovieTable>;
 export type UserRow = Selectable<UserTable>;
-export type RefreshTokenRow = Selectable<RefreshTokenTable>;
+export type RefreshFamilyRow = Selectable<RefreshFamilyTable>;

@@ -253,11 +253,11 @@ describe('PUT /auth/ (refresh rotation)', () => {
   it('When a retired token comes back after the grace period, then 401 and the family is revoked', async () => {
     const { tokens } = await signedIn(ctx, 'theft-2');
     const second = (await refresh(ctx, tokens.refresh_token)).json<Tokens>();
-    const jti = String(decodeJwtPayload(tokens.refresh_token).jti);
+    const familyId = String(decodeJwtPayload(tokens.refresh_token).fam);
     await ctx.db
-      .updateTable('refresh_tokens')
-      .set({ retired_at: Date.now() - 11_000 })
-      .where('jti', '=', jti)
+      .updateTable('refresh_families')
+      .set({ previous_retired_at: Date.now() - 11_000 })
+      .where('id', '=', familyId)
       .execute();
     assert.equal((await refresh(ctx, tokens.refresh_token)).statusCode, 401);
     assert.equal((await refresh(ctx, second.refresh_token)).statusCode, 401);

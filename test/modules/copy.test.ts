@@ -1,16 +1,54 @@
 import assert from 'node:assert/strict';
 import SqliteDatabase from 'better-sqlite3';
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildApp } from '../../src/app.js';
 import { openDatabase } from '../../src/db/database.js';
 import { openPreparedDatabase } from '../../src/db/prepare.js';
-import { freshDatabase, login, onPostgres, testConfig, type TestDatabase } from '../helpers.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../src/db/schema.js';
+import {
+  freshDatabase,
+  login,
+  onPostgres,
+  testConfig,
+  type TestDatabase,
+  type Tokens,
+} from '../helpers.js';
 import { runCli } from '../process.js';
 
-const TABLES = ['genres', 'directors', 'movies', 'users'] as const;
+// Every copied table, ordered by its key, compared row by row.
+const TABLES = {
+  genres: ['id'],
+  directors: ['id'],
+  movies: ['id'],
+  users: ['id'],
+  favorites: ['user_id', 'movie_id'],
+  refresh_families: ['id'],
+} as const;
+
+/** Logs both users in on the SQLite service and returns the viewer's pair, rotated once. */
+async function signInOnSqlite(file: string): Promise<Tokens> {
+  const config = testConfig({ DATABASE_URL: `sqlite:${file}` });
+  const database = await openPreparedDatabase(config);
+  const app = await buildApp({ config, db: database.db });
+  try {
+    const ctx = { app, db: database.db, config };
+    await login(ctx, 'Админ', 'admin-password');
+    const first = await login(ctx, 'viewer', 'viewer-password');
+    const rotated = await app.inject({
+      method: 'PUT',
+      url: '/auth/',
+      payload: { refresh_token: first.refresh_token },
+    });
+    return rotated.json<Tokens>();
+  } finally {
+    await app.close();
+    await database.db.destroy();
+  }
+}
 
 describe(
   'copy-to-postgres',
@@ -24,6 +62,7 @@ describe(
       PBKDF2_ITERATIONS: '1000',
     };
     let target: TestDatabase;
+    let session: Tokens;
 
     before(async () => {
       assert.equal(
@@ -59,7 +98,18 @@ describe(
         )
         .run();
       sqlite.prepare('delete from movies where id = 3').run();
+      sqlite
+        .prepare(
+          "update users set email = 'viewer@example.com', email_key = 'viewer@example.com', name = 'Вера', surname = 'Смирнова', favourite_genre = 2 where username = 'viewer'",
+        )
+        .run();
+      sqlite
+        .prepare(
+          'insert into favorites (user_id, movie_id, added_at) values (2, 5, 1000), (2, 21, 2000)',
+        )
+        .run();
       sqlite.close();
+      session = await signInOnSqlite(sqliteFile);
       target = await freshDatabase();
     });
     after(() => target.drop());
@@ -70,15 +120,24 @@ describe(
         env,
       );
       assert.equal(result.code, 0, result.stderr);
-      assert.match(result.stdout, /copied 18 genres, 20 directors, 20 movies, 2 users/);
+      assert.match(
+        result.stdout,
+        /copied 18 genres, 20 directors, 20 movies, 2 users, 2 favorites, 2 refresh_families/,
+      );
 
       const source = openDatabase(`sqlite:${sqliteFile}`, { readonly: true });
       const copy = openDatabase(target.url);
       try {
-        for (const table of TABLES) {
-          const expected = await source.db.selectFrom(table).selectAll().orderBy('id').execute();
-          const actual = await copy.db.selectFrom(table).selectAll().orderBy('id').execute();
-          assert.deepEqual(actual, expected, table);
+        for (const [table, key] of Object.entries(TABLES)) {
+          const rows = (db: Kysely<Database>) =>
+            db
+              .selectFrom(table as keyof Database)
+              .selectAll()
+              .orderBy([...key] as never)
+              .execute();
+          const expected = await rows(source.db);
+          assert.ok(expected.length > 0, `${table} has rows to copy`);
+          assert.deepEqual(await rows(copy.db), expected, table);
         }
       } finally {
         await source.db.destroy();
@@ -92,6 +151,18 @@ describe(
       const app = await buildApp({ config, db: database.db });
       try {
         const ctx = { app, db: database.db, config };
+        const kept = await app.inject({
+          method: 'PUT',
+          url: '/auth/',
+          payload: { refresh_token: session.refresh_token },
+        });
+        assert.equal(kept.statusCode, 201, 'a session started before the copy goes on');
+        const profile = await app.inject({
+          method: 'GET',
+          url: '/user/',
+          headers: { authorization: `Bearer ${kept.json<Tokens>().access_token}` },
+        });
+        assert.equal(profile.json<{ email: string }>().email, 'viewer@example.com');
         const { access_token: token } = await login(ctx, 'админ', 'admin-password');
         const created = await app.inject({
           method: 'POST',
@@ -145,6 +216,33 @@ describe(
       const noTarget = await runCli(['copy-to-postgres', '--from', sqliteFile], env);
       assert.equal(noTarget.code, 1);
       assert.match(noTarget.stderr, /--to must be a postgres/);
+    });
+
+    it('When the source has a table copy does not know, then one line naming it, exit 1, and nothing written', async () => {
+      const extendedFile = join(folder, 'extended.db');
+      copyFileSync(sqliteFile, extendedFile);
+      const extended = new SqliteDatabase(extendedFile);
+      extended.exec('create table watch_later (user_id integer references users (id))');
+      extended.close();
+      const empty = await freshDatabase();
+      try {
+        const refused = await runCli(
+          ['copy-to-postgres', '--from', extendedFile, '--to', empty.url],
+          env,
+        );
+        assert.equal(refused.code, 1);
+        assert.equal(refused.stderr.trim().split('\n').length, 1, refused.stderr);
+        assert.match(refused.stderr, /does not know: "watch_later"/);
+        const untouched = openDatabase(empty.url);
+        try {
+          const users = await untouched.db.selectFrom('users').select('id').execute();
+          assert.deepEqual(users, []);
+        } finally {
+          await untouched.db.destroy();
+        }
+      } finally {
+        await empty.drop();
+      }
     });
   },
 );

@@ -108,7 +108,7 @@ describe('DatabaseLoginThrottle', () => {
     await fail('new', 'n');
     for (let i = 0; i < 3; i += 1) await fail('blocked', `k${i}`);
     const before = await db.selectFrom('attempt_counters').select('key').execute();
-    await purgeIdleCounters(db, clock.now, limits.windowMs);
+    await purgeIdleCounters(db, clock.now, limits.windowMs, 100);
     const afterPurge = await db.selectFrom('attempt_counters').select('key').execute();
     assert.equal(before.length - afterPurge.length >= 2, true, 'old account and address are gone');
     assert.equal(await throttle.reserve(name('blocked'), name('k9')), 60, 'a block survives');
