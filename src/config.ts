@@ -30,6 +30,8 @@ export interface Config {
   readonly loginFailureWindow: number;
   readonly loginBlockDuration: number;
   readonly registrationsPerMinute: number;
+  /** Budget of the catalog response cache in MiB; 0 turns the cache off. */
+  readonly responseCacheMb: number;
   /** For users imported from the Flask service (one global salt, fixed count). */
   readonly legacyPasswordSalt: string;
   readonly legacyPasswordIterations: number;
@@ -200,6 +202,7 @@ export function loadConfig(env: Env = process.env): Config {
     loginFailureWindow: readInteger(env, 'LOGIN_FAILURE_WINDOW', 900, 1, day),
     loginBlockDuration: readInteger(env, 'LOGIN_BLOCK_DURATION', 60, 1, day),
     registrationsPerMinute: readInteger(env, 'REGISTRATIONS_PER_MINUTE', 20, 1, 1e6),
+    responseCacheMb: readInteger(env, 'RESPONSE_CACHE_MB', 8, 0, 4096),
     legacyPasswordSalt: env.LEGACY_PASSWORD_SALT ?? 'secret here',
     legacyPasswordIterations: readInteger(
       env,
