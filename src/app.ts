@@ -124,6 +124,7 @@ export async function buildApp({
     await catalogCache.start();
     app.addHook('onClose', async () => catalogCache.stop());
   }
+  app.decorate('catalogCache', catalogCache);
   const cache = catalogCacheHooks(catalogCache);
 
   await app.register(authRoutes, { service: authService });

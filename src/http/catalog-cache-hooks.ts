@@ -3,6 +3,10 @@ import type { CatalogCache } from './catalog-cache.js';
 import { catalogCacheKeyOf } from './catalog-cache-key.js';
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** The catalog response cache, or null when RESPONSE_CACHE_MB=0. */
+    catalogCache: CatalogCache | null;
+  }
   interface FastifyRequest {
     /** Where this read's answer may be kept, and the cache generation when it began; null: not kept. */
     catalogCacheTicket: { readonly key: string; readonly generation: number } | null;
