@@ -13,6 +13,9 @@ const REQUESTS = Number(process.env.FLOOD_REQUESTS ?? 30_000);
 const PARALLEL = Number(process.env.FLOOD_PARALLEL ?? 16);
 const PAD_BYTES = Number(process.env.FLOOD_PAD_BYTES ?? 12 * 1024);
 const JUNK_TOKENS = process.env.FLOOD_JUNK_TOKENS !== 'false';
+const TOKEN_PAD = Number(process.env.FLOOD_TOKEN_PAD ?? 2500);
+const KNOWN_KEYS = process.env.FLOOD_KNOWN === 'true';
+const LOG_LEVEL = process.env.FLOOD_LOG_LEVEL ?? 'warn';
 
 function rssMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -23,7 +26,7 @@ function rssMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 // A well-formed HS256 token with a unique payload and a wrong signature: it decodes, then fails.
 function junkToken(index: number, padding: string): string {
   const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  return `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ i: index, pad: padding.slice(0, 2500) })}.${'A'.repeat(43)}`;
+  return `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ i: index, pad: padding.slice(0, TOKEN_PAD) })}.${'A'.repeat(43)}`;
 }
 
 async function freePort(): Promise<number> {
@@ -37,7 +40,7 @@ async function freePort(): Promise<number> {
 const folder = mkdtempSync(join(tmpdir(), 'movies-flood-'));
 const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
-// LOG_LEVEL=warn: 30,000 request lines of 12 KB each would measure the log pipe, not the cache.
+// LOG_LEVEL warn by default: request lines of 12 KB each would also measure the log pipe.
 const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
   stdio: ['ignore', 'ignore', 'inherit'],
   env: {
@@ -47,7 +50,7 @@ const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     DATABASE_URL: process.env.FLOOD_DATABASE_URL ?? `sqlite:${join(folder, 'movies.db')}`,
     JWT_SECRET: randomBytes(48).toString('base64'),
     CATALOG_READ: 'public',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL,
   },
 });
 const pid = Number(child.pid);
@@ -72,7 +75,11 @@ try {
         const headers: Record<string, string> = JUNK_TOKENS
           ? { authorization: `Bearer ${junkToken(index, pad)}` }
           : {};
-        const response = await fetch(`${url}/genres/?page=99999&pad=${pad}`, { headers });
+        // FLOOD_KNOWN=true: unique values of a known parameter instead (each a real cache key).
+        const path = KNOWN_KEYS
+          ? `/movies/?q=${encodeURIComponent(pad.slice(0, 255))}`
+          : `/genres/?page=99999&pad=${pad}`;
+        const response = await fetch(`${url}${path}`, { headers });
         await response.arrayBuffer();
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
       }
