@@ -46,6 +46,13 @@ export function toPage<T>(rows: T[], window: PageWindow): Page<T> {
     : { items: rows, hasMore: false };
 }
 
+/** The route as declared when it has no parameters, so `/%67enres` links to `/genres/`. */
+function canonicalPathOf(request: FastifyRequest): string {
+  const route = request.routeOptions.url;
+  if (route !== undefined && !/[:*]/.test(route)) return route;
+  return new URL(request.url, 'http://placeholder').pathname;
+}
+
 export function sendPage<T>(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -57,8 +64,7 @@ export function sendPage<T>(
     const query = knownQueryOf(request);
     query.set('page', String(window.next.page));
     query.set('per_page', String(window.next.perPage));
-    const path = new URL(request.url, 'http://placeholder').pathname;
-    reply.header('link', `<${path}?${query.toString()}>; rel="next"`);
+    reply.header('link', `<${canonicalPathOf(request)}?${query.toString()}>; rel="next"`);
   }
   return page.items;
 }

@@ -58,6 +58,9 @@ describe('Unknown query parameters', () => {
     assert.equal(first.headers.link, '</genres/?per_page=5&page=3>; rel="next"');
     assert.equal(second.body, first.body);
     assert.doesNotMatch(String(second.headers.link), /client|_=|junk/);
+    ctx.app.catalogCache?.invalidate();
+    const encodedPath = await get(ctx.app, '/%67enres?per_page=5&page=2');
+    assert.equal(encodedPath.headers.link, '</genres/?per_page=5&page=3>; rel="next"');
     const filtered = await get(ctx.app, '/movies/?per_page=2&_=9&year=2018&cb=x');
     assert.equal(filtered.headers.link, '</movies/?per_page=2&year=2018&page=2>; rel="next"');
   });
