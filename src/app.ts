@@ -75,7 +75,7 @@ export async function buildApp({
   // Only JSON bodies: text/plain would otherwise reach the schema as a string.
   app.removeContentTypeParser(['text/plain']);
   app.decorateRequest('auth', null);
-  app.decorateRequest('catalogCacheGeneration', -1);
+  app.decorateRequest('catalogCacheTicket', null);
   app.addSchema(ErrorBody);
   registerErrorHandler(app);
   const allowedMethods = trackRouteMethods(app);
@@ -127,12 +127,19 @@ export async function buildApp({
       await sql`select 1`.execute(db);
     },
   });
-  const catalogCache = new CatalogCache({
-    readVersion: () => readCatalogVersion(db),
-    log: app.log,
-  });
-  await catalogCache.start();
-  app.addHook('onClose', async () => catalogCache.stop());
+  const catalogCache =
+    config.responseCacheMb === 0
+      ? null
+      : new CatalogCache({
+          readVersion: () => readCatalogVersion(db),
+          log: app.log,
+          maxBytes: config.responseCacheMb * 1024 * 1024,
+        });
+  if (catalogCache !== null) {
+    await catalogCache.start();
+    app.addHook('onClose', async () => catalogCache.stop());
+  }
+  app.decorate('catalogCache', catalogCache);
   const cache = catalogCacheHooks(catalogCache);
 
   await app.register(authRoutes, { service: authService, hashGate });

@@ -32,6 +32,8 @@ export interface Config {
   readonly registrationsPerMinute: number;
   /** Password hashes one client (an IPv4 address or IPv6 /64) may have under way at once. */
   readonly hashConcurrencyPerClient: number;
+  /** Budget of the catalog response cache in MiB; 0 turns the cache off. */
+  readonly responseCacheMb: number;
   /** For users imported from the Flask service (one global salt, fixed count). */
   readonly legacyPasswordSalt: string;
   readonly legacyPasswordIterations: number;
@@ -203,6 +205,7 @@ export function loadConfig(env: Env = process.env): Config {
     loginBlockDuration: readInteger(env, 'LOGIN_BLOCK_DURATION', 60, 1, day),
     registrationsPerMinute: readInteger(env, 'REGISTRATIONS_PER_MINUTE', 20, 1, 1e6),
     hashConcurrencyPerClient: readInteger(env, 'HASH_CONCURRENCY_PER_CLIENT', 2, 1, 1000),
+    responseCacheMb: readInteger(env, 'RESPONSE_CACHE_MB', 8, 0, 4096),
     legacyPasswordSalt: env.LEGACY_PASSWORD_SALT ?? 'secret here',
     legacyPasswordIterations: readInteger(
       env,

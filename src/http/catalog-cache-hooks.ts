@@ -1,10 +1,15 @@
 import type { onSendHookHandler, preHandlerAsyncHookHandler } from 'fastify';
 import type { CatalogCache } from './catalog-cache.js';
+import { catalogCacheKeyOf } from './catalog-cache-key.js';
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** The catalog response cache, or null when RESPONSE_CACHE_MB=0. */
+    catalogCache: CatalogCache | null;
+  }
   interface FastifyRequest {
-    /** The cache generation when this read began, or -1 when its answer must not be kept. */
-    catalogCacheGeneration: number;
+    /** Where this read's answer may be kept, and the cache generation when it began; null: not kept. */
+    catalogCacheTicket: { readonly key: string; readonly generation: number } | null;
   }
 }
 
@@ -19,27 +24,37 @@ export interface CatalogCacheHooks {
   readonly invalidate: onSendHookHandler;
 }
 
-export function catalogCacheHooks(cache: CatalogCache): CatalogCacheHooks {
+// A copy with its own memory: a small Buffer.from() slice would pin a shared 8 KiB pool slab.
+function ownedCopy(payload: string): Buffer {
+  const body = Buffer.allocUnsafeSlow(Buffer.byteLength(payload));
+  body.write(payload);
+  return body;
+}
+
+const passThrough: onSendHookHandler = (_request, _reply, payload, done) => done(null, payload);
+
+/** The hooks of the catalog routes; with no cache (RESPONSE_CACHE_MB=0) they do nothing. */
+export function catalogCacheHooks(cache: CatalogCache | null): CatalogCacheHooks {
+  if (cache === null) {
+    return { serveCached: async () => {}, keepAnswer: passThrough, invalidate: passThrough };
+  }
   return {
     serveCached: async (request, reply) => {
-      const hit = cache.get(request.url);
+      const key = catalogCacheKeyOf(request);
+      const hit = cache.get(key);
       if (!hit) {
-        request.catalogCacheGeneration = cache.generation;
+        request.catalogCacheTicket = { key, generation: cache.generation };
         return;
       }
-      request.catalogCacheGeneration = -1;
       if (hit.link !== undefined) reply.header('link', hit.link);
       return reply.header('content-type', JSON_TYPE).send(hit.body);
     },
     keepAnswer: (request, reply, payload, done) => {
-      if (
-        request.catalogCacheGeneration >= 0 &&
-        reply.statusCode === 200 &&
-        typeof payload === 'string'
-      ) {
+      const ticket = request.catalogCacheTicket;
+      if (ticket !== null && reply.statusCode === 200 && typeof payload === 'string') {
         const link = reply.getHeader('link');
-        cache.store(request.url, request.catalogCacheGeneration, {
-          body: Buffer.from(payload),
+        cache.store(ticket.key, ticket.generation, {
+          body: ownedCopy(payload),
           link: typeof link === 'string' ? link : undefined,
         });
       }

@@ -12,15 +12,38 @@ export interface CatalogCacheOptions {
   readonly pollMs?: number;
   readonly maxBytes?: number;
   readonly maxEntryBytes?: number;
+  readonly maxEntries?: number;
+}
+
+interface Entry {
+  readonly response: CachedResponse;
+  readonly cost: number;
 }
 
 /**
- * Serialized answers to catalog reads, by URL (8 MiB at most by default). This instance's writes clear it before they answer;
+ * What an entry costs besides its key, body and Link: the Map slot, the entry objects, and the
+ * Buffer with its own backing store (measured on Node 20: about 300 bytes of heap, 700 of RSS).
+ */
+export const ENTRY_OVERHEAD_BYTES = 1024;
+
+/** Bytes an entry is counted for: strings at two bytes a character, as V8 may store them. */
+export function entryCost(key: string, response: CachedResponse): number {
+  return (
+    ENTRY_OVERHEAD_BYTES +
+    key.length * 2 +
+    response.body.length +
+    (response.link === undefined ? 0 : response.link.length * 2)
+  );
+}
+
+/**
+ * Serialized answers to catalog reads, by canonical request (8 MiB and 10,000 entries at most by
+ * default, keys and overhead counted). This instance's writes clear it before they answer;
  * other instances' writes are seen by polling the catalog version (every 500 ms by default).
  * While the version cannot be read, nothing is cached or served from the cache.
  */
 export class CatalogCache {
-  private readonly entries = new Map<string, CachedResponse>();
+  private readonly entries = new Map<string, Entry>();
   private bytes = 0;
   private generationCounter = 0;
   private knownVersion: number | null = null;
@@ -28,11 +51,13 @@ export class CatalogCache {
   private readonly pollMs: number;
   private readonly maxBytes: number;
   private readonly maxEntryBytes: number;
+  private readonly maxEntries: number;
 
   constructor(private readonly options: CatalogCacheOptions) {
     this.pollMs = options.pollMs ?? 500;
     this.maxBytes = options.maxBytes ?? 8 * 1024 * 1024;
-    this.maxEntryBytes = options.maxEntryBytes ?? 1024 * 1024;
+    this.maxEntryBytes = Math.min(options.maxEntryBytes ?? 1024 * 1024, this.maxBytes);
+    this.maxEntries = options.maxEntries ?? 10_000;
   }
 
   async start(): Promise<void> {
@@ -51,28 +76,32 @@ export class CatalogCache {
     return this.generationCounter;
   }
 
-  get(url: string): CachedResponse | undefined {
-    if (this.knownVersion === null) return undefined;
-    const hit = this.entries.get(url);
-    if (hit) {
-      // Least recently used goes first when room is needed.
-      this.entries.delete(url);
-      this.entries.set(url, hit);
-    }
-    return hit;
+  /** How many answers are kept and the bytes they are counted for. */
+  get usage(): { readonly entries: number; readonly bytes: number } {
+    return { entries: this.entries.size, bytes: this.bytes };
   }
 
-  store(url: string, generation: number, response: CachedResponse): void {
-    if (generation !== this.generationCounter || this.knownVersion === null) return;
-    if (response.body.length > this.maxEntryBytes) return;
-    const previous = this.entries.get(url);
-    if (previous) this.bytes -= previous.body.length;
-    this.entries.set(url, response);
-    this.bytes += response.body.length;
-    for (const [key, entry] of this.entries) {
-      if (this.bytes <= this.maxBytes) break;
+  get(key: string): CachedResponse | undefined {
+    if (this.knownVersion === null) return undefined;
+    const hit = this.entries.get(key);
+    if (hit) {
+      // Least recently used goes first when room is needed.
       this.entries.delete(key);
-      this.bytes -= entry.body.length;
+      this.entries.set(key, hit);
+    }
+    return hit?.response;
+  }
+
+  store(key: string, generation: number, response: CachedResponse): void {
+    if (generation !== this.generationCounter || this.knownVersion === null) return;
+    const cost = entryCost(key, response);
+    if (cost > this.maxEntryBytes) return;
+    this.remove(key);
+    this.entries.set(key, { response, cost });
+    this.bytes += cost;
+    for (const oldest of this.entries.keys()) {
+      if (this.bytes <= this.maxBytes && this.entries.size <= this.maxEntries) break;
+      this.remove(oldest);
     }
   }
 
@@ -96,5 +125,12 @@ export class CatalogCache {
       this.knownVersion = null;
       this.invalidate();
     }
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
+    this.entries.delete(key);
+    this.bytes -= entry.cost;
   }
 }

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { knownQueryOf } from './known-query.js';
 
 export interface PageWindow {
   readonly offset: number;
@@ -30,11 +31,26 @@ export function pageWindow(query: { page?: number; per_page?: number }): PageWin
   return { offset: (page - 1) * perPage, limit: perPage, next: { page: page + 1, perPage } };
 }
 
+/** Spells out the paging defaults, so that `?per_page=12` and `?page=1&per_page=12` read alike. */
+export function withPagingDefaults(query: URLSearchParams): URLSearchParams {
+  if (!query.has('page') && !query.has('per_page')) return query;
+  if (!query.has('page')) query.set('page', '1');
+  if (!query.has('per_page')) query.set('per_page', String(DEFAULT_PER_PAGE));
+  return query;
+}
+
 /** Rows fetched with limit + 1: the extra row only says that more exist. */
 export function toPage<T>(rows: T[], window: PageWindow): Page<T> {
   return rows.length > window.limit
     ? { items: rows.slice(0, window.limit), hasMore: true }
     : { items: rows, hasMore: false };
+}
+
+/** The route as declared when it has no parameters, so `/%67enres` links to `/genres/`. */
+function canonicalPathOf(request: FastifyRequest): string {
+  const route = request.routeOptions.url;
+  if (route !== undefined && !/[:*]/.test(route)) return route;
+  return new URL(request.url, 'http://placeholder').pathname;
 }
 
 export function sendPage<T>(
@@ -44,10 +60,11 @@ export function sendPage<T>(
   window: PageWindow,
 ): T[] {
   if (page.hasMore) {
-    const url = new URL(request.url, 'http://placeholder');
-    url.searchParams.set('page', String(window.next.page));
-    url.searchParams.set('per_page', String(window.next.perPage));
-    reply.header('link', `<${url.pathname}${url.search}>; rel="next"`);
+    // Built from the known parameters only: a cached Link never carries another client's junk.
+    const query = knownQueryOf(request);
+    query.set('page', String(window.next.page));
+    query.set('per_page', String(window.next.perPage));
+    reply.header('link', `<${canonicalPathOf(request)}?${query.toString()}>; rel="next"`);
   }
   return page.items;
 }

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
-import { CatalogCache } from '../../src/http/catalog-cache.js';
+import { CatalogCache, ENTRY_OVERHEAD_BYTES, entryCost } from '../../src/http/catalog-cache.js';
 
 const answer = (text: string) => ({ body: Buffer.from(text), link: undefined });
 
-function cacheWith(version: { value: number | Error }, options: { maxBytes?: number } = {}) {
+function cacheWith(
+  version: { value: number | Error },
+  options: { maxBytes?: number; maxEntries?: number; maxEntryBytes?: number } = {},
+) {
   return new CatalogCache({
     readVersion: async () => {
       if (version.value instanceof Error) throw version.value;
@@ -61,7 +64,7 @@ describe('CatalogCache', () => {
   });
 
   it('When the byte budget is exceeded, then the least recently used answers go first', async () => {
-    const cache = cacheWith({ value: 1 }, { maxBytes: 10 });
+    const cache = cacheWith({ value: 1 }, { maxBytes: 2 * entryCost('/a', answer('aaaa')) });
     await cache.start();
     cache.store('/a', cache.generation, answer('aaaa'));
     cache.store('/b', cache.generation, answer('bbbb'));
@@ -70,6 +73,63 @@ describe('CatalogCache', () => {
     assert.ok(cache.get('/a'));
     assert.equal(cache.get('/b'), undefined);
     assert.ok(cache.get('/c'));
+    cache.stop();
+  });
+
+  it('When an entry is counted, then its key, body, Link and a fixed overhead all count', () => {
+    const key = '/genres/ page=2&per_page=12';
+    const withLink = { body: Buffer.from('[1,2]'), link: '</genres/?page=3>; rel="next"' };
+    assert.equal(
+      entryCost(key, withLink),
+      ENTRY_OVERHEAD_BYTES + key.length * 2 + 5 + withLink.link.length * 2,
+    );
+    assert.ok(ENTRY_OVERHEAD_BYTES >= 256, 'a Map slot, objects and a Buffer are not free');
+  });
+
+  it('When answers are stored, replaced and cleared, then the usage follows exactly', async () => {
+    const cache = cacheWith({ value: 1 });
+    await cache.start();
+    cache.store('/a', cache.generation, answer('12345'));
+    cache.store('/b', cache.generation, answer('x'));
+    cache.store('/a', cache.generation, answer('1'));
+    const expected = entryCost('/a', answer('1')) + entryCost('/b', answer('x'));
+    assert.deepEqual(cache.usage, { entries: 2, bytes: expected });
+    cache.invalidate();
+    assert.deepEqual(cache.usage, { entries: 0, bytes: 0 });
+    cache.stop();
+  });
+
+  it('When many tiny answers arrive under unique keys, then the entry count stays bounded', async () => {
+    const cache = cacheWith({ value: 1 }, { maxEntries: 50 });
+    await cache.start();
+    for (let page = 1; page <= 500; page += 1) {
+      cache.store(`/genres/ page=${page}&per_page=12`, cache.generation, answer('[]'));
+    }
+    assert.equal(cache.usage.entries, 50);
+    assert.ok(cache.get('/genres/ page=500&per_page=12'), 'the newest is kept');
+    assert.equal(cache.get('/genres/ page=1&per_page=12'), undefined, 'the oldest went first');
+    cache.stop();
+  });
+
+  it('When keys are long, then they use up the byte budget like bodies do', async () => {
+    const maxBytes = 64 * 1024;
+    const cache = cacheWith({ value: 1 }, { maxBytes });
+    await cache.start();
+    for (let i = 0; i < 200; i += 1) {
+      cache.store(`/movies/ q=${String(i).padStart(255, 'x')}`, cache.generation, answer('[]'));
+    }
+    assert.ok(cache.usage.bytes <= maxBytes);
+    const perEntry = entryCost(`/movies/ q=${'x'.repeat(255)}`, answer('[]'));
+    assert.equal(cache.usage.entries, Math.floor(maxBytes / perEntry));
+    cache.stop();
+  });
+
+  it('When one answer is larger than an entry may be, then it is not kept', async () => {
+    const cache = cacheWith({ value: 1 }, { maxEntryBytes: 2048 });
+    await cache.start();
+    cache.store('/big', cache.generation, answer('x'.repeat(2048)));
+    assert.equal(cache.get('/big'), undefined);
+    assert.deepEqual(cache.usage, { entries: 0, bytes: 0 });
     cache.stop();
   });
 });

@@ -54,6 +54,7 @@ describe('loadConfig', () => {
     assert.equal(config.pbkdf2Iterations, 600_000);
     assert.equal(config.catalogRead, 'authenticated');
     assert.equal(config.seedDemo, true);
+    assert.equal(config.responseCacheMb, 8);
     assert.ok(Object.isFrozen(config));
   });
 
@@ -70,6 +71,10 @@ describe('loadConfig', () => {
       ['NODE_ENV', 'staging'],
       ['DATABASE_URL', 'mysql://x'],
       ['TRUST_PROXY', 'yes please'],
+      ['RESPONSE_CACHE_MB', '-1'],
+      ['RESPONSE_CACHE_MB', '0.5'],
+      ['RESPONSE_CACHE_MB', 'lots'],
+      ['RESPONSE_CACHE_MB', '5000'],
     ];
     for (const [name, value] of cases) {
       assert.throws(

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InvalidTokenError, TokenService } from '../../src/auth/tokens.js';
+import { createSigner } from 'fast-jwt';
+import { InvalidTokenError, MAX_TOKEN_LENGTH, TokenService } from '../../src/auth/tokens.js';
+import { VerifiedTokenCache } from '../../src/auth/verified-token-cache.js';
 
 const config = {
   jwtSecret: Buffer.from('unit-test-secret-unit-test-secret!!'),
@@ -54,5 +56,58 @@ describe('TokenService', () => {
     const expired = tokens.signRefreshToken(subject, spec);
     assert.throws(() => tokens.verifyRefreshToken(expired), InvalidTokenError);
     assert.equal(tokens.verifyRefreshToken(expired, { allowExpired: true }).jti, 'j');
+  });
+
+  it('When a token is longer than ours can be, then it is refused before any verifying or caching', () => {
+    const fresh = new TokenService(config);
+    const now = Math.floor(Date.now() / 1000);
+    const long = createSigner({ key: config.jwtSecret })({
+      sub: '7',
+      username: 'x'.repeat(MAX_TOKEN_LENGTH),
+      role: 'user',
+      type: 'access',
+      jti: 'j',
+      iat: now,
+      exp: now + 60,
+    });
+    assert.throws(() => fresh.verifyAccessToken(long), /token too long/);
+    assert.equal(fresh.verifiedCacheSize, 0);
+    const longest = fresh.issueAccessToken({ ...subject, username: '😀'.repeat(150) });
+    assert.ok(longest.length < MAX_TOKEN_LENGTH, `${longest.length} characters`);
+    assert.equal(fresh.verifyAccessToken(longest).userId, 7);
+  });
+
+  it('When tokens fail, then none is kept; when one verifies, then it is', () => {
+    const fresh = new TokenService(config);
+    const good = fresh.issueAccessToken(subject);
+    const [header, payload] = good.split('.');
+    for (let i = 0; i < 100; i += 1) {
+      const forged = `${header}.${payload}.${Buffer.from(`sig-${i}`).toString('base64url')}`;
+      assert.throws(() => fresh.verifyAccessToken(forged), InvalidTokenError);
+    }
+    assert.equal(fresh.verifiedCacheSize, 0);
+    fresh.verifyAccessToken(good);
+    fresh.verifyAccessToken(good);
+    assert.equal(fresh.verifiedCacheSize, 1);
+  });
+});
+
+describe('VerifiedTokenCache', () => {
+  it('When more tokens verify than it holds, then the least recently used go first', () => {
+    const cache = new VerifiedTokenCache<number>(3, 60_000);
+    const later = Date.now() + 60_000;
+    for (const token of ['a', 'b', 'c']) cache.set(token, token.charCodeAt(0), later);
+    cache.get('a');
+    cache.set('d', 100, later);
+    assert.equal(cache.size, 3);
+    assert.equal(cache.get('b'), undefined);
+    assert.equal(cache.get('a'), 97);
+  });
+
+  it('When a kept token expires, then it is not served and is dropped', () => {
+    const cache = new VerifiedTokenCache<string>(10, 60_000);
+    cache.set('expired', 'payload', Date.now() - 1);
+    assert.equal(cache.get('expired'), undefined);
+    assert.equal(cache.size, 0);
   });
 });
