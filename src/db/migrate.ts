@@ -1,4 +1,11 @@
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import {
+  Migrator,
+  sql,
+  type DatabaseIntrospector,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+} from 'kysely';
 import type { Dialect } from './database.js';
 import * as createCatalogAndUsers from './migrations/2026_11_26_001_create_catalog_and_users.js';
 import * as createLoginThrottle from './migrations/2026_11_26_002_create_login_throttle.js';
@@ -39,17 +46,48 @@ async function migrationTableSchema(
   return rows[0]?.schema;
 }
 
+/**
+ * Kysely's migrator asks the introspector for every table of every schema just to see whether its
+ * own two tables exist; on PostgreSQL that query fails ("schema ... does not exist") when another
+ * schema is dropped meanwhile. Here it sees the tables of the current schema only, read safely.
+ */
+function scopedForMigrator(db: Kysely<Database>, schema: string | undefined): Kysely<Database> {
+  if (schema === undefined) return db;
+  const introspection: DatabaseIntrospector = {
+    getSchemas: () => db.introspection.getSchemas(),
+    getMetadata: async () => ({ tables: await introspection.getTables() }),
+    getTables: async () => {
+      const { rows } = await sql<{ name: string }>`
+        select table_name as name from information_schema.tables
+        where table_schema = ${schema}`.execute(db);
+      return rows.map((row) => ({ name: row.name, schema, isView: false, columns: [] }));
+    },
+  };
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === 'introspection') return introspection;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+async function migratorFor(db: Kysely<Database>, dialect: Dialect): Promise<Migrator> {
+  const schema = await migrationTableSchema(db, dialect);
+  return new Migrator({
+    db: scopedForMigrator(db, schema),
+    provider,
+    migrationTableSchema: schema,
+  });
+}
+
 /** Migrates up to and including `name` only: for tests of what a migration does to live rows. */
 export async function migrateTo(
   db: Kysely<Database>,
   dialect: Dialect,
   name: string,
 ): Promise<void> {
-  const migrator = new Migrator({
-    db,
-    provider,
-    migrationTableSchema: await migrationTableSchema(db, dialect),
-  });
+  const migrator = await migratorFor(db, dialect);
   const { error } = await migrator.migrateTo(name);
   if (error) throw error instanceof Error ? error : new Error(String(error));
 }
@@ -58,11 +96,7 @@ export async function migrateToLatest(
   db: Kysely<Database>,
   dialect: Dialect,
 ): Promise<MigrationOutcome> {
-  const migrator = new Migrator({
-    db,
-    provider,
-    migrationTableSchema: await migrationTableSchema(db, dialect),
-  });
+  const migrator = await migratorFor(db, dialect);
   const before = await migrator.getMigrations();
   const fresh = before.every((migration) => migration.executedAt === undefined);
   const { error, results } = await migrator.migrateToLatest();

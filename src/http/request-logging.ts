@@ -1,6 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 
 const VERBOSE = ['debug', 'trace'];
+// A log line names the request, it does not archive it: junk query strings are cut short.
+const MAX_LOGGED_URL = 1024;
+const loggedUrl = (url: string): string =>
+  url.length > MAX_LOGGED_URL ? `${url.slice(0, MAX_LOGGED_URL)}…` : url;
 const QUIET = ['warn', 'error', 'fatal', 'silent'];
 
 /** "incoming request" at debug, one "request completed" line at info. */
@@ -9,7 +13,7 @@ export function registerRequestLogging(app: FastifyInstance): void {
   if (VERBOSE.includes(app.log.level)) {
     app.addHook('onRequest', (request, _reply, done) => {
       request.log.debug(
-        { method: request.method, url: request.url, ip: request.ip },
+        { method: request.method, url: loggedUrl(request.url), ip: request.ip },
         'incoming request',
       );
       done();
@@ -20,7 +24,7 @@ export function registerRequestLogging(app: FastifyInstance): void {
     request.log.info(
       {
         method: request.method,
-        url: request.url,
+        url: loggedUrl(request.url),
         statusCode: reply.statusCode,
         responseTime: Math.round(reply.elapsedTime * 100) / 100,
       },

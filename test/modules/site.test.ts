@@ -248,6 +248,24 @@ describe('Registration and login by email', () => {
     });
     assert.equal(unknownField.statusCode, 400);
   });
+
+  it('When the old access token is sent as null, then it is ignored; another type is a 400', async () => {
+    const { tokens } = await registerAndLogin('null-access@example.com');
+    const withNull = await ctx.app.inject({
+      method: 'PUT',
+      url: '/auth/login/',
+      payload: { refresh_token: tokens.refresh_token, access_token: null },
+    });
+    assert.equal(withNull.statusCode, 201);
+    const next = withNull.json<Tokens>();
+    const withNumber = await ctx.app.inject({
+      method: 'PUT',
+      url: '/auth/login/',
+      payload: { refresh_token: next.refresh_token, access_token: 42 },
+    });
+    assert.equal(withNumber.statusCode, 400);
+    assert.ok(errorBody(withNumber).errors?.access_token);
+  });
 });
 
 describe('Profile', () => {

@@ -74,7 +74,7 @@ export const siteRoutes: FastifyPluginAsync<SiteRoutesOptions> = async (
       body: Type.Object(
         {
           refresh_token: Type.String({ maxLength: 4096 }),
-          access_token: Type.Optional(Type.String({ maxLength: 4096 })),
+          access_token: Type.Optional(Type.Union([Type.String({ maxLength: 4096 }), Type.Null()])),
         },
         strict,
       ),
