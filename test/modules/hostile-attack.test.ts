@@ -67,25 +67,23 @@ async function answer(request: Promise<Response>): Promise<Answer> {
 }
 
 /** Fires every attack COPIES times at once and returns the answers per attack. */
-async function fireAll(attacks: Record<string, () => Promise<Response>>) {
-  const names = Object.keys(attacks);
+async function fireAll<Name extends string>(
+  attacks: Record<Name, () => Promise<Response>>,
+): Promise<Record<Name, Answer[]>> {
+  const entries = Object.entries(attacks) as [Name, () => Promise<Response>][];
   const answers = await Promise.all(
-    names.flatMap((name) =>
-      Array.from({ length: COPIES }, async () => ({
-        name,
-        answer: await answer(attacks[name]!()),
-      })),
-    ),
+    entries.map(async ([name, attack]) => {
+      const copies = Array.from({ length: COPIES }, () => answer(attack()));
+      return [name, await Promise.all(copies)] as const;
+    }),
   );
-  const byName = new Map<string, Answer[]>();
-  for (const { name, answer: one } of answers) byName.set(name, [...(byName.get(name) ?? []), one]);
-  return byName;
+  return Object.fromEntries(answers) as Record<Name, Answer[]>;
 }
 
 /** "400 validation_error" per attack, so a failure shows every attack's answers at once. */
-function tally(answers: Map<string, Answer[]>): Record<string, string[]> {
+function tally(answers: Record<string, Answer[]>): Record<string, string[]> {
   return Object.fromEntries(
-    [...answers].map(([name, list]) => [
+    Object.entries(answers).map(([name, list]) => [
       name,
       [...new Set(list.map(({ status, body }) => `${status} ${String(body.code ?? body.error)}`))],
     ]),
@@ -131,12 +129,12 @@ describe('hostile input against a real server process', () => {
       nulPathId: ['400 validation_error'],
       dottedCapitalUsername: ['201 undefined'],
     });
-    assertContractError(answers.get('nulLogin')!, 400, 'validation_error', 'username');
-    assertContractError(answers.get('nulSearch')!, 400, 'validation_error', 'q');
-    assertContractError(answers.get('nulDescription')!, 400, 'validation_error', 'description');
-    assertContractError(answers.get('loneSurrogateGenre')!, 400, 'validation_error', 'name');
-    assertContractError(answers.get('nulPathId')!, 400, 'validation_error', 'id');
-    for (const { status, body } of answers.get('dottedCapitalUsername')!) {
+    assertContractError(answers.nulLogin, 400, 'validation_error', 'username');
+    assertContractError(answers.nulSearch, 400, 'validation_error', 'q');
+    assertContractError(answers.nulDescription, 400, 'validation_error', 'description');
+    assertContractError(answers.loneSurrogateGenre, 400, 'validation_error', 'name');
+    assertContractError(answers.nulPathId, 400, 'validation_error', 'id');
+    for (const { status, body } of answers.dottedCapitalUsername) {
       assert.equal(status, 201, JSON.stringify(body));
     }
     const health = await send('GET', '/health');
@@ -155,8 +153,8 @@ describe('hostile input against a real server process', () => {
       overlongId: ['400 bad_request'],
       overlongAnonymous: ['400 bad_request'],
     });
-    for (const name of ['badPercentEncoding', 'overlongId', 'overlongAnonymous']) {
-      assertContractError(answers.get(name)!, 400, 'bad_request');
+    for (const name of ['badPercentEncoding', 'overlongId', 'overlongAnonymous'] as const) {
+      assertContractError(answers[name], 400, 'bad_request');
     }
     assert.doesNotMatch(server.logs(), /request failed/);
   });
