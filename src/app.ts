@@ -23,9 +23,11 @@ import { catalogCacheHooks } from './http/catalog-cache-hooks.js';
 import { registerCors } from './http/cors.js';
 import { registerDocs } from './http/docs.js';
 import { registerErrorHandler, sendError } from './http/error-handler.js';
+import { frameworkErrorHandler } from './http/framework-errors.js';
 import { healthRoutes } from './http/health-routes.js';
 import { registerRequestLogging } from './http/request-logging.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
+import { rejectUnstorableText } from './http/storable-text.js';
 import { trackRouteMethods } from './http/method-not-allowed.js';
 import { ErrorBody } from './http/schemas.js';
 import { createLogger } from './logger.js';
@@ -66,6 +68,7 @@ export async function buildApp({
         ? (_address: string, hop: number) => hop < (config.trustProxy as number)
         : config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors: frameworkErrorHandler(config.corsOrigins),
     genReqId: () => randomUUID(),
     // One line per request (below) instead of Fastify's two.
     disableRequestLogging: true,
@@ -78,6 +81,7 @@ export async function buildApp({
   app.decorateRequest('catalogCacheTicket', null);
   app.addSchema(ErrorBody);
   registerErrorHandler(app);
+  rejectUnstorableText(app);
   const allowedMethods = trackRouteMethods(app);
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';

@@ -12,6 +12,7 @@ import * as createLoginThrottle from './migrations/2026_11_26_002_create_login_t
 import * as createCatalogVersion from './migrations/2026_11_26_003_create_catalog_version.js';
 import * as indexMovieSearch from './migrations/2026_11_26_004_index_movie_search.js';
 import * as addProfilesAndFavorites from './migrations/2026_11_26_005_add_profiles_and_favorites.js';
+import * as widenKeyColumns from './migrations/2026_11_27_006_widen_key_columns.js';
 import * as refreshGenerations from './migrations/2026_11_27_007_refresh_generations.js';
 import * as attemptCounters from './migrations/2026_11_27_008_attempt_counters.js';
 import type { Database } from './schema.js';
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_26_003_create_catalog_version': createCatalogVersion,
   '2026_11_26_004_index_movie_search': indexMovieSearch,
   '2026_11_26_005_add_profiles_and_favorites': addProfilesAndFavorites,
+  '2026_11_27_006_widen_key_columns': widenKeyColumns,
   '2026_11_27_007_refresh_generations': refreshGenerations,
   '2026_11_27_008_attempt_counters': attemptCounters,
 };

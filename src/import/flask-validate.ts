@@ -2,6 +2,7 @@ import type { MovieRow } from '../db/schema.js';
 import { MAX_ID } from '../http/schemas.js';
 import { isHttpUrl } from '../modules/movies/service.js';
 import { usernameProblem } from '../modules/users/service.js';
+import { unstorableTextProblem } from '../shared/storable-text.js';
 import type { FlaskData } from './flask-source.js';
 
 export interface ImportRows {
@@ -23,6 +24,8 @@ const isId = (value: unknown): value is number =>
 
 function textProblem(value: unknown, field: string, min: number, max: number): string | null {
   if (typeof value !== 'string') return `${field} must be text`;
+  const unstorable = unstorableTextProblem(value);
+  if (unstorable) return `${field} ${unstorable}`;
   const length = codePoints(value);
   return length < min || length > max ? `${field} must be ${min} to ${max} characters long` : null;
 }

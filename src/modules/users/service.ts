@@ -8,6 +8,7 @@ import { conflict, notFound, validationError } from '../../errors.js';
 import { findGenreById } from '../genres/repository.js';
 import { toPage, type Page, type PageWindow } from '../../http/paging.js';
 import { assertBodyIdMatches } from '../shared/named-resource.js';
+import { unstorableTextProblem } from '../../shared/storable-text.js';
 import * as repo from './repository.js';
 import type { Role, UserCreate, UserPatch, UserPublic, UserReplace } from './schemas.js';
 
@@ -24,7 +25,7 @@ export function usernameProblem(username: string): string | null {
   if (length < 1 || length > MAX_USERNAME) return `must be 1 to ${MAX_USERNAME} characters long`;
   if (/^\s|\s$/u.test(username)) return 'must not start or end with white space';
   if (/\p{Cc}/u.test(username)) return 'must not contain control characters';
-  return null;
+  return unstorableTextProblem(username);
 }
 
 export function passwordProblem(password: string): string | null {

@@ -1,0 +1,55 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { validationError, type FieldErrors } from '../errors.js';
+import { unstorableTextProblem } from '../shared/storable-text.js';
+
+// A 64 KiB body could hold thousands of bad strings; the first few are enough to say what is wrong.
+const MAX_REPORTED_FIELDS = 10;
+
+interface Pending {
+  readonly value: unknown;
+  readonly path: string;
+}
+
+const joined = (path: string, key: string): string => (path === '' ? key : `${path}.${key}`);
+
+/** Every string (and object key) in a parsed request part, with its dotted field path. */
+function findUnstorableText(root: unknown, part: string, errors: FieldErrors): void {
+  // A loop, not recursion: a deeply nested body must not overflow the stack.
+  const pending: Pending[] = [{ value: root, path: '' }];
+  while (pending.length > 0 && Object.keys(errors).length < MAX_REPORTED_FIELDS) {
+    const { value, path } = pending.pop() as Pending;
+    if (typeof value === 'string') {
+      const problem = unstorableTextProblem(value);
+      if (problem) errors[path === '' ? part : path] = problem;
+    } else if (Array.isArray(value)) {
+      value.forEach((item, index) =>
+        pending.push({ value: item, path: joined(path, String(index)) }),
+      );
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, item] of Object.entries(value)) {
+        const keyProblem = unstorableTextProblem(key);
+        if (keyProblem) errors[joined(path, key)] = `is a field name that ${keyProblem}`;
+        else pending.push({ value: item, path: joined(path, key) });
+      }
+    }
+  }
+}
+
+function unstorableTextErrors(request: FastifyRequest): FieldErrors {
+  const errors: FieldErrors = {};
+  findUnstorableText(request.params, 'params', errors);
+  findUnstorableText(request.query, 'querystring', errors);
+  findUnstorableText(request.body, 'body', errors);
+  return errors;
+}
+
+/**
+ * Text no database can store as sent is a 400 on every route, on SQLite as on PostgreSQL, before
+ * any schema or handler sees it; unknown fields and query parameters included.
+ */
+export function rejectUnstorableText(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    const errors = unstorableTextErrors(request);
+    if (Object.keys(errors).length > 0) throw validationError(errors);
+  });
+}
