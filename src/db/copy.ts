@@ -32,6 +32,14 @@ async function assertSourceUpToDate(source: Kysely<Database>): Promise<void> {
   }
 }
 
+/** The highest id SQLite ever handed out per table (AUTOINCREMENT never reuses one). */
+async function idsHandedOut(source: Kysely<Database>): Promise<Record<string, number>> {
+  const { rows } = await sql<{ name: string; seq: number }>`select name, seq from sqlite_sequence`
+    .execute(source)
+    .catch(() => ({ rows: [] }));
+  return Object.fromEntries(rows.map((row) => [row.name, Number(row.seq)]));
+}
+
 /** The source's tables in foreign-key order, refusing any table COPY_PLAN does not decide on. */
 async function tablesToCopy(source: Kysely<Database>): Promise<string[]> {
   const tables = await listApplicationTables(source, 'sqlite');
@@ -92,7 +100,7 @@ export async function copyDatabase(
         counts[table] = (counts[table] ?? 0) + rows.length;
       }
     }
-    await resetIdentitySequences(trx, targetDialect);
+    await resetIdentitySequences(trx, targetDialect, await idsHandedOut(source));
   });
   return counts;
 }

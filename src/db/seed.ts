@@ -20,13 +20,20 @@ export async function catalogIsEmpty(db: Kysely<Database>): Promise<boolean> {
 }
 
 // Explicit ids bypass PostgreSQL's identity sequences, so they are moved past the highest id.
+/**
+ * Points each id sequence past the highest id in use, or past `usedIds[table]` when higher: ids
+ * handed out before (to rows since deleted) are never handed out again, or a deleted user's
+ * still-valid access token would belong to the next new user.
+ */
 export async function resetIdentitySequences(
   trx: Transaction<Database>,
   dialect: Dialect,
+  usedIds: Readonly<Record<string, number>> = {},
 ): Promise<void> {
   if (dialect !== 'postgres') return;
   for (const table of ['genres', 'directors', 'movies', 'users']) {
-    await sql`select setval(pg_get_serial_sequence(${table}, 'id'), coalesce((select max(id) from ${sql.table(table)}), 0) + 1, false)`.execute(
+    const floor = usedIds[table] ?? 0;
+    await sql`select setval(pg_get_serial_sequence(${table}, 'id'), greatest(coalesce((select max(id) from ${sql.table(table)}), 0), ${floor}::bigint) + 1, false)`.execute(
       trx,
     );
   }

@@ -171,6 +171,7 @@ describe('Attacks through the password-change door and on the hashing threads', 
       LOGIN_MAX_FAILURES_PER_ADDRESS: '1000',
     });
     await createUserByCli(env, 'victim', 'victim-password');
+    await createUserByCli(env, 'erin', 'erin-password');
     server = await startServer(env);
   });
   after(async () => {
@@ -206,6 +207,32 @@ describe('Attacks through the password-change door and on the hashing threads', 
       from: '192.0.2.99',
     });
     assert.equal(blockedLogin.status, 429);
+  });
+
+  it('When two password changes with the same old password race, then only one is told it worked, and its password is the one that holds', async () => {
+    const login = await call(server, 'POST', '/auth/', {
+      body: { username: 'erin', password: 'erin-password' },
+      from: '192.0.2.40',
+    });
+    const token = String(login.body.access_token);
+    const [victim, attacker] = await Promise.all(
+      ['victim-new-pw', 'attacker-new-pw'].map((newPassword, i) =>
+        call(server, 'PUT', '/user/password/', {
+          body: { old_password: 'erin-password', new_password: newPassword },
+          token,
+          from: `192.0.2.${41 + i}`,
+        }),
+      ),
+    );
+    assert.deepEqual([victim?.status, attacker?.status].sort(), [204, 400]);
+    const winner = victim?.status === 204 ? 'victim-new-pw' : 'attacker-new-pw';
+    const loser = winner === 'victim-new-pw' ? 'attacker-new-pw' : 'victim-new-pw';
+    const loserAnswer = victim?.status === 400 ? victim : attacker;
+    assert.equal(loserAnswer?.body.code, 'validation_error');
+    const tryLogin = (password: string) =>
+      call(server, 'POST', '/auth/', { body: { username: 'erin', password }, from: '192.0.2.43' });
+    assert.equal((await tryLogin(winner)).status, 201);
+    assert.equal((await tryLogin(loser)).status, 401);
   });
 
   it('When one client floods the hashing routes at once, then it holds at most two hashes and another client still logs in', async () => {

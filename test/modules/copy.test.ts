@@ -91,7 +91,14 @@ describe(
         ).code,
         0,
       );
+      assert.equal(
+        (await runCli(['create-user', '--username', 'gone', '--password', 'gone-password'], env))
+          .code,
+        0,
+      );
       const sqlite = new SqliteDatabase(sqliteFile);
+      // The highest user id was handed out and its user deleted: the copy must never reuse it.
+      sqlite.prepare("delete from users where username = 'gone'").run();
       sqlite
         .prepare(
           "insert into movies (title, title_key, description, trailer) values ('Без года', 'без года', '', '')",
@@ -179,6 +186,13 @@ describe(
           payload: { name: 'Новый' },
         });
         assert.equal(genre.json<{ id: number }>().id, 19);
+        const newcomer = await app.inject({
+          method: 'POST',
+          url: '/users/',
+          payload: { username: 'newcomer', password: 'newcomer-password' },
+        });
+        assert.equal(newcomer.statusCode, 201);
+        assert.equal(newcomer.json<{ id: number }>().id, 4, 'id 3 was a deleted user’s');
       } finally {
         await app.close();
         await database.db.destroy();

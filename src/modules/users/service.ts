@@ -122,6 +122,10 @@ export function createUserService(db: Kysely<Database>, pbkdf2Iterations: number
     if (problem) throw validationError({ new_password: problem });
     const passwordHash = await hashPassword(newPassword, pbkdf2Iterations);
     await db.transaction().execute(async (trx) => {
+      // Two changes racing with the same old password: only the first may replace it.
+      if ((await repo.lockPasswordVersion(trx, id)) !== Number(user.password_version)) {
+        throw validationError({ old_password: 'is not the current password' });
+      }
       await repo.updateUser(trx, id, { passwordHash });
       await revokeFamiliesOfUser(trx, id, Date.now());
     });
