@@ -20,6 +20,7 @@ import { dialectOf } from './db/database.js';
 import { startPurging } from './db/purge.js';
 import { CatalogCache } from './http/catalog-cache.js';
 import { catalogCacheHooks } from './http/catalog-cache-hooks.js';
+import { clientErrorHandler } from './http/client-errors.js';
 import { registerCors } from './http/cors.js';
 import { registerDocs } from './http/docs.js';
 import { registerErrorHandler, sendError } from './http/error-handler.js';
@@ -69,6 +70,7 @@ export async function buildApp({
         : config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
     frameworkErrors: frameworkErrorHandler(config.corsOrigins),
+    clientErrorHandler: clientErrorHandler(config.corsOrigins),
     genReqId: () => randomUUID(),
     // One line per request (below) instead of Fastify's two.
     disableRequestLogging: true,
