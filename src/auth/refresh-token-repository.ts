@@ -129,3 +129,24 @@ export async function deleteFinishedFamilies(
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/** Forgets a user's oldest sessions beyond the newest `keep`: a user holds a bounded number. */
+export async function deleteFamiliesBeyond(db: Db, userId: number, keep: number): Promise<void> {
+  await db
+    .deleteFrom('refresh_families')
+    .where('user_id', '=', userId)
+    .where((eb) =>
+      eb(
+        'id',
+        'not in',
+        eb
+          .selectFrom('refresh_families')
+          .select('id')
+          .where('user_id', '=', userId)
+          .orderBy('created_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(keep),
+      ),
+    )
+    .execute();
+}

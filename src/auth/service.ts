@@ -38,6 +38,8 @@ type Rotation =
 
 const invalidCredentials = () =>
   new AppError(401, 'invalid_credentials', 'Invalid username or password');
+/** Signed-in devices per user; logging in once more forgets the oldest session. */
+export const MAX_SESSIONS_PER_USER = 50;
 const accountKeyOf = (userId: number) => `account:${userId}`;
 
 const invalidRefreshToken = () => unauthorized('Invalid, expired or revoked refresh token');
@@ -133,6 +135,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         now: Date.now(),
         token: storedTokenOf(spec),
       });
+      await refreshRepo.deleteFamiliesBeyond(trx, user.id, MAX_SESSIONS_PER_USER);
       return spec;
     });
   }

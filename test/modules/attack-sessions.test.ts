@@ -1,0 +1,53 @@
+// Growing the sessions table through one account, against a real server process.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { MAX_SESSIONS_PER_USER } from '../../src/auth/service.js';
+import { openDatabase } from '../../src/db/database.js';
+import type { TestDatabase } from '../helpers.js';
+import { call, createUserByCli, productionSettings, stopServers } from '../http-client.js';
+import { startServer, tempDatabase, type RunningServer } from '../process.js';
+
+describe('One account logging in over and over', () => {
+  let database: TestDatabase;
+  let server: RunningServer;
+
+  before(async () => {
+    database = await tempDatabase();
+    const env = productionSettings(database.url);
+    await createUserByCli(env, 'alice', 'alice-password');
+    server = await startServer(env);
+  });
+  after(async () => {
+    await stopServers(server);
+    await database.drop();
+  });
+
+  it('When one account logs in many times, then it keeps a bounded number of sessions, the oldest going first', async () => {
+    const refreshTokens: string[] = [];
+    for (let i = 0; i < MAX_SESSIONS_PER_USER + 15; i += 1) {
+      const answer = await call(server, 'POST', '/auth/', {
+        body: { username: 'alice', password: 'alice-password' },
+      });
+      assert.equal(answer.status, 201);
+      refreshTokens.push(String(answer.body.refresh_token));
+    }
+    const opened = openDatabase(database.url);
+    try {
+      const row = await opened.db
+        .selectFrom('refresh_families')
+        .select((eb) => eb.fn.countAll().as('families'))
+        .executeTakeFirstOrThrow();
+      assert.equal(Number(row.families), MAX_SESSIONS_PER_USER);
+    } finally {
+      await opened.db.destroy();
+    }
+    const oldest = await call(server, 'PUT', '/auth/', {
+      body: { refresh_token: refreshTokens[0] },
+    });
+    assert.equal(oldest.status, 401);
+    const newest = await call(server, 'PUT', '/auth/', {
+      body: { refresh_token: refreshTokens.at(-1) },
+    });
+    assert.equal(newest.status, 201);
+  });
+});
