@@ -104,7 +104,7 @@ export async function buildApp({
 
   const tokens = new TokenService(config);
   const guards = createGuards(tokens, config.catalogRead, (userId) => findCurrentRole(db, userId));
-  const hashGate = new HashGate(config.hashConcurrencyPerClient);
+  const hashGate = new HashGate({ perClient: config.hashConcurrencyPerClient });
   const registrations = new DatabaseRegistrationLimit(db, config.registrationsPerMinute);
   const authService = createAuthService({
     db,
