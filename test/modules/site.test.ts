@@ -171,6 +171,17 @@ describe('Anonymous browsing (CATALOG_READ=public)', () => {
 });
 
 describe('Registration and login by email', () => {
+  it('When an email is longer than a username may be, then 400 naming the email, not the username', async () => {
+    const email = `${'a'.repeat(64)}@${'b'.repeat(90)}.io`;
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: '/auth/register/',
+      payload: { email, password: 'long-email-password' },
+    });
+    assert.equal(response.statusCode, 400);
+    assert.deepEqual(Object.keys(errorBody(response).errors ?? {}), ['email']);
+  });
+
   it('When someone registers with an email, then it is also the username, and a second account in another case is 409', async () => {
     const response = await ctx.app.inject({
       method: 'POST',

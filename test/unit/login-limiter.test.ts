@@ -138,4 +138,14 @@ describe('clientGroupOf', () => {
     assert.equal(clientGroupOf('2001:db8::1'), '2001:db8:0:0::/64');
     assert.equal(clientGroupOf('::1'), '0:0:0:0::/64');
   });
+
+  it('reads the forms proxies write: brackets, ports, zones, hex-mapped IPv4, case', () => {
+    assert.equal(clientGroupOf('[2001:db8:1:3::2]'), '2001:db8:1:3::/64');
+    assert.equal(clientGroupOf('[2001:DB8:1:3::2]:8443'), '2001:db8:1:3::/64');
+    assert.equal(clientGroupOf('fe80::1%eth0'), 'fe80:0:0:0::/64');
+    assert.equal(clientGroupOf('10.8.8.8:1234'), '10.8.8.8');
+    assert.equal(clientGroupOf('::ffff:a09:909'), '10.9.9.9');
+    assert.equal(clientGroupOf('0:0:0:0:0:ffff:10.9.9.9'), '10.9.9.9');
+    assert.equal(clientGroupOf('::FFFF:10.9.9.9'), '10.9.9.9');
+  });
 });

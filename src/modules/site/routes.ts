@@ -9,7 +9,7 @@ import { bearerSecurity, errorResponses, NoContent } from '../../http/schemas.js
 import type { HashGate } from '../../auth/hash-gate.js';
 import type { DatabaseRegistrationLimit } from '../../auth/login-limiter.js';
 import { limitRegistrations } from '../users/routes.js';
-import { Email, ProfilePatch, UserPublic } from '../users/schemas.js';
+import { ProfilePatch, RegistrationEmail, UserPublic } from '../users/schemas.js';
 import type { UserService } from '../users/service.js';
 
 export interface SiteRoutesOptions {
@@ -36,7 +36,7 @@ export const siteRoutes: FastifyPluginAsync<SiteRoutesOptions> = async (
     schema: {
       tags,
       summary: 'Register with an email (it becomes the username too)',
-      body: Type.Object({ email: Email, password: Password }, strict),
+      body: Type.Object({ email: RegistrationEmail, password: Password }, strict),
       response: { 201: UserPublic, ...errorResponses(400, 409, 413, 415, 429) },
     },
     handler: async (request, reply) => {

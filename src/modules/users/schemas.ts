@@ -18,9 +18,11 @@ export const UserPublic = Type.Object(
 );
 export type UserPublic = Static<typeof UserPublic>;
 
+export const MAX_USERNAME_LENGTH = 150;
+
 const Username = Type.String({
   minLength: 1,
-  maxLength: 150,
+  maxLength: MAX_USERNAME_LENGTH,
   description: 'No leading or trailing white space, no control characters; unique ignoring case',
 });
 const Password = Type.String({ minLength: 8, maxLength: 128 });
@@ -30,6 +32,12 @@ export const Email = Type.String({
   format: 'email',
   maxLength: 254,
   description: 'Unique ignoring case',
+});
+/** Registering by email makes the email the username too, so it must fit a username. */
+export const RegistrationEmail = Type.String({
+  format: 'email',
+  maxLength: MAX_USERNAME_LENGTH,
+  description: 'Becomes the username as well, so at most as long as a username',
 });
 const ProfileText = Type.String({ maxLength: 100 });
 /** The movie website sends the genre id as a string of digits ("4"). */

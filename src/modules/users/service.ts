@@ -10,11 +10,17 @@ import { toPage, type Page, type PageWindow } from '../../http/paging.js';
 import { assertBodyIdMatches } from '../shared/named-resource.js';
 import { unstorableTextProblem } from '../../shared/storable-text.js';
 import * as repo from './repository.js';
-import type { Role, UserCreate, UserPatch, UserPublic, UserReplace } from './schemas.js';
+import {
+  MAX_USERNAME_LENGTH,
+  type Role,
+  type UserCreate,
+  type UserPatch,
+  type UserPublic,
+  type UserReplace,
+} from './schemas.js';
 
 const taken = () => conflict('This username is taken');
 
-const MAX_USERNAME = 150;
 const MIN_PASSWORD = 8;
 const MAX_PASSWORD = 128;
 
@@ -22,7 +28,8 @@ const codePoints = (text: string): number => [...text].length;
 
 export function usernameProblem(username: string): string | null {
   const length = codePoints(username);
-  if (length < 1 || length > MAX_USERNAME) return `must be 1 to ${MAX_USERNAME} characters long`;
+  if (length < 1 || length > MAX_USERNAME_LENGTH)
+    return `must be 1 to ${MAX_USERNAME_LENGTH} characters long`;
   if (/^\s|\s$/u.test(username)) return 'must not start or end with white space';
   if (/\p{Cc}/u.test(username)) return 'must not contain control characters';
   return unstorableTextProblem(username);
