@@ -25,7 +25,7 @@ const byId: MovieOrder = [{ key: 'id', descending: false }];
 const list =
   (filters: MovieFilters, order: MovieOrder, offset: number, limit: number) =>
   (db: Kysely<Database>, dialect: Dialect) =>
-    listMovies(db, dialect, filters, order, offset, limit);
+    listMovies(db, dialect, filters, order, { offset, limit });
 
 export const SCALE_QUERIES: ScaleQuery[] = [
   {
