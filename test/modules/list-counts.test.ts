@@ -43,7 +43,12 @@ describe('Prefer: count=exact', () => {
   });
 
   it('When not asked (or asked for another count), then no count and no rel="last"', async () => {
-    for (const headers of [{}, { prefer: 'count=planned' }, { prefer: 'return=representation' }]) {
+    const preferences: Record<string, string>[] = [
+      {},
+      { prefer: 'count=planned' },
+      { prefer: 'return=representation' },
+    ];
+    for (const headers of preferences) {
       const response = await get('/movies/?per_page=2', headers);
       assert.equal(response.headers['x-total-count'], undefined);
       assert.equal(response.headers['preference-applied'], undefined);
