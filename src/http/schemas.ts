@@ -39,7 +39,6 @@ export const PagingQuery = {
 export const ListRequestHeaders = Type.Object({
   prefer: Type.Optional(
     Type.String({
-      maxLength: 1024,
       description: 'count=exact: also count every matching row (X-Total-Count, rel="last")',
     }),
   ),

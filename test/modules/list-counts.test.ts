@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { buildTestApp, signedIn, type TestContext } from '../helpers.js';
+import type { KyselyPlugin, RootOperationNode } from 'kysely';
+import { pageWindow } from '../../src/http/paging.js';
+import { createMovieService } from '../../src/modules/movies/service.js';
+import { buildTestApp, onPostgres, signedIn, type TestContext } from '../helpers.js';
 import { linksOf } from '../links.js';
 
 const SITE = 'https://site.example';
@@ -85,6 +88,32 @@ describe('Prefer: count=exact', () => {
     });
     assert.equal(created.statusCode, 201);
     assert.equal((await get(url, COUNTED)).headers['x-total-count'], '19');
+  });
+});
+
+describe('Counting only when asked', () => {
+  it('When no count is asked, then the list runs no count query; when asked, one', async () => {
+    const queries: RootOperationNode[] = [];
+    const watcher: KyselyPlugin = {
+      transformQuery: ({ node }) => {
+        queries.push(node);
+        return node;
+      },
+      transformResult: async ({ result }) => result,
+    };
+    const service = createMovieService(
+      ctx.db.withPlugin(watcher),
+      onPostgres ? 'postgres' : 'sqlite',
+    );
+    const counts = () => queries.filter((node) => /"func":"count"/.test(JSON.stringify(node)));
+    const query = { genre_id: 18, per_page: 2 };
+    const plain = await service.list(query, pageWindow(query), { count: false });
+    assert.equal(plain.total, undefined);
+    assert.equal(queries.length, 1, 'one query: the page');
+    assert.equal(counts().length, 0);
+    const counted = await service.list(query, pageWindow(query), { count: true });
+    assert.equal(counted.total, 5);
+    assert.equal(counts().length, 1);
   });
 });
 

@@ -36,7 +36,7 @@ export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
       ...common,
       summary: 'List movies',
       description:
-        'Filters combine with AND. Without page/per_page at most 1000 rows are returned; a Link header with rel="next" says when more exist.',
+        'Filters combine with AND. Without page/per_page at most 1000 rows are returned; a Link header with rel="next" (an after= cursor) says when more exist. With Prefer: count=exact, X-Total-Count counts every matching row.',
       querystring: MovieListQuery,
       headers: ListRequestHeaders,
       response: { 200: ListOf(Movie), ...errorResponses(400, 401) },
