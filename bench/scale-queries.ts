@@ -43,7 +43,8 @@ const byTitle: MovieOrder = [
 /** The after= value a next link of this order would carry, for a row with these values. */
 const cursor = (order: MovieOrder, values: CursorValue[]) =>
   encodeCursor(
-    order.map(({ key, descending }) => ({ name: descending ? `-${key}` : key, kind: 'id' })),
+    // Only the names go into a cursor; the kinds matter when one is read back.
+    order.map(({ key, descending }) => ({ name: descending ? `-${key}` : key, kind: 'text' })),
     values,
   );
 const cursorList =

@@ -3,7 +3,7 @@ import { isForeignKeyViolation } from '../../db/errors.js';
 import type { Dialect } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import { notFound, validationError, type FieldErrors } from '../../errors.js';
-import { toPage, type Page, type PageWindow } from '../../http/paging.js';
+import { toPage, type ListOptions, type Page, type PageWindow } from '../../http/paging.js';
 import { findDirectorById } from '../directors/repository.js';
 import { findGenreById } from '../genres/repository.js';
 import { assertBodyIdMatches } from '../shared/named-resource.js';
@@ -124,7 +124,7 @@ export function createMovieService(db: Kysely<Database>, dialect: Dialect) {
     async list(
       query: MovieListQuery,
       window: PageWindow,
-      options: { count: boolean },
+      options: ListOptions,
     ): Promise<Page<Movie>> {
       const filters = {
         directorId: query.director_id,
