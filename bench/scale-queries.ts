@@ -7,6 +7,7 @@ import {
   type MovieFilters,
   type MovieOrder,
 } from '../src/modules/movies/repository.js';
+import { encodeCursor, type CursorValue } from '../src/shared/keyset-cursor.js';
 import { TITLE_WORDS } from './generate-movies.js';
 
 export interface ScaleQuery {
@@ -25,7 +26,31 @@ const byId: MovieOrder = [{ key: 'id', descending: false }];
 const list =
   (filters: MovieFilters, order: MovieOrder, offset: number, limit: number) =>
   (db: Kysely<Database>, dialect: Dialect) =>
-    listMovies(db, dialect, filters, order, offset, limit);
+    listMovies(db, dialect, filters, order, { offset, limit });
+
+const newest: MovieOrder = [
+  { key: 'year', descending: true },
+  { key: 'id', descending: true },
+];
+const best: MovieOrder = [
+  { key: 'rating', descending: true },
+  { key: 'id', descending: true },
+];
+const byTitle: MovieOrder = [
+  { key: 'title', descending: false },
+  { key: 'id', descending: false },
+];
+/** The after= value a next link of this order would carry, for a row with these values. */
+const cursor = (order: MovieOrder, values: CursorValue[]) =>
+  encodeCursor(
+    // Only the names go into a cursor; the kinds matter when one is read back.
+    order.map(({ key, descending }) => ({ name: descending ? `-${key}` : key, kind: 'text' })),
+    values,
+  );
+const cursorList =
+  (filters: MovieFilters, order: MovieOrder, after: CursorValue[], limit: number) =>
+  (db: Kysely<Database>, dialect: Dialect) =>
+    listMovies(db, dialect, filters, order, { offset: 0, limit, after });
 
 export const SCALE_QUERIES: ScaleQuery[] = [
   {
@@ -75,6 +100,30 @@ export const SCALE_QUERIES: ScaleQuery[] = [
     url: (r) =>
       `/movies/?q=${encodeURIComponent(pick(TITLE_WORDS, r))}&page=${between(1, 5, r)}&per_page=12`,
     run: list({ titleContains: 'звезда' }, byId, 48, 13),
+  },
+  {
+    name: 'genre by rating, a deep page by cursor',
+    url: (r) =>
+      `/movies/?genre_id=${between(1, 18, r)}&sort=-rating&per_page=12&after=${cursor(best, [between(0, 100, r) / 10, between(1, 1_000_000, r)])}`,
+    run: cursorList({ genreId: 5 }, best, [4.2, 500_000], 13),
+  },
+  {
+    name: 'by rating, the unrated tail by cursor',
+    url: (r) =>
+      `/movies/?sort=-rating&per_page=20&after=${cursor(best, [null, between(1, 1_000_000, r)])}`,
+    run: cursorList({}, best, [null, 500_000], 21),
+  },
+  {
+    name: 'status=new, a deep page by cursor',
+    url: (r) =>
+      `/movies/?status=new&per_page=20&after=${cursor(newest, [between(1900, 2023, r), between(1, 1_000_000, r)])}`,
+    run: cursorList({}, newest, [1950, 500_000], 21),
+  },
+  {
+    name: 'by title, a deep page by cursor',
+    url: (r) =>
+      `/movies/?sort=title&per_page=20&after=${cursor(byTitle, [`фильм ${between(1, 999_999, r)}`, between(1, 1_000_000, r)])}`,
+    run: cursorList({}, byTitle, ['фильм 500000', 500_000], 21),
   },
   {
     name: 'GET /movies/<id>',

@@ -47,15 +47,21 @@ export function catalogCacheHooks(cache: CatalogCache | null): CatalogCacheHooks
         return;
       }
       if (hit.link !== undefined) reply.header('link', hit.link);
+      if (hit.totalCount !== undefined) {
+        reply.header('x-total-count', hit.totalCount);
+        reply.header('preference-applied', 'count=exact');
+      }
       return reply.header('content-type', JSON_TYPE).send(hit.body);
     },
     keepAnswer: (request, reply, payload, done) => {
       const ticket = request.catalogCacheTicket;
       if (ticket !== null && reply.statusCode === 200 && typeof payload === 'string') {
         const link = reply.getHeader('link');
+        const totalCount = reply.getHeader('x-total-count');
         cache.store(ticket.key, ticket.generation, {
           body: ownedCopy(payload),
           link: typeof link === 'string' ? link : undefined,
+          ...(typeof totalCount === 'string' && { totalCount }),
         });
       }
       done(null, payload);

@@ -1,11 +1,13 @@
 import type { FastifyRequest } from 'fastify';
 import { knownQueryOf } from './known-query.js';
 import { withPagingDefaults } from './paging.js';
+import { wantsExactCount } from './prefer.js';
 
 /**
  * One key per answer: the route, its validated path parameters and its known query parameters,
  * sorted, with paging defaults spelled out. Unknown parameters and spelling variants
- * (`/genres` or `/genres/`, `page=01`) share the entry of the canonical request.
+ * (`/genres` or `/genres/`, `page=01`) share the entry of the canonical request. A counted
+ * answer (Prefer: count=exact) has headers an uncounted one lacks: it is kept apart.
  */
 export function catalogCacheKeyOf(request: FastifyRequest): string {
   const query = withPagingDefaults(knownQueryOf(request));
@@ -15,5 +17,6 @@ export function catalogCacheKeyOf(request: FastifyRequest): string {
     params.append(key, String(value));
   }
   params.sort();
-  return `${request.routeOptions.url ?? ''} ${params.toString()} ${query.toString()}`;
+  const counted = wantsExactCount(request) ? ' count=exact' : '';
+  return `${request.routeOptions.url ?? ''} ${params.toString()} ${query.toString()}${counted}`;
 }

@@ -3,6 +3,8 @@ import type { FastifyBaseLogger } from 'fastify';
 export interface CachedResponse {
   readonly body: Buffer;
   readonly link: string | undefined;
+  /** X-Total-Count of a counted list answer (Prefer: count=exact). */
+  readonly totalCount?: string;
 }
 
 export interface CatalogCacheOptions {
@@ -32,7 +34,8 @@ export function entryCost(key: string, response: CachedResponse): number {
     ENTRY_OVERHEAD_BYTES +
     key.length * 2 +
     response.body.length +
-    (response.link === undefined ? 0 : response.link.length * 2)
+    (response.link === undefined ? 0 : response.link.length * 2) +
+    (response.totalCount === undefined ? 0 : response.totalCount.length * 2)
   );
 }
 

@@ -2,7 +2,14 @@ import cors from '@fastify/cors';
 import type { FastifyInstance } from 'fastify';
 
 export const CORS_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
-const EXPOSED_HEADERS = ['Link', 'Location', 'Retry-After', 'WWW-Authenticate'];
+const EXPOSED_HEADERS = [
+  'Link',
+  'Location',
+  'Preference-Applied',
+  'Retry-After',
+  'WWW-Authenticate',
+  'X-Total-Count',
+];
 
 export type CorsOrigins = '*' | string[] | null;
 
@@ -15,7 +22,7 @@ export async function registerCors(app: FastifyInstance, origins: CorsOrigins): 
   await app.register(cors, {
     origin: origins === '*' ? '*' : origins,
     methods: CORS_METHODS,
-    allowedHeaders: ['Authorization', 'Content-Type'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Prefer'],
     exposedHeaders: EXPOSED_HEADERS,
     maxAge: 600,
     strictPreflight: false,

@@ -1,49 +1,87 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { validationError } from '../errors.js';
+import { decodeIdCursor, type IdPageWindow } from '../shared/keyset-cursor.js';
 import { knownQueryOf } from './known-query.js';
+import { wantsExactCount } from './prefer.js';
 
 export interface PageWindow {
   readonly offset: number;
   readonly limit: number;
-  /** The page and size a "next" link asks for, if there are more rows. */
-  readonly next: { readonly page: number; readonly perPage: number };
+  /** The page size of the links this answer carries (first, prev, next, last). */
+  readonly perPage: number;
+  /** The page number when paged by `page` (1 when not paged at all); null on a cursor page. */
+  readonly page: number | null;
+  /** The keyset cursor (`after`) this page starts behind, as sent. */
+  readonly after: string | undefined;
 }
 
 export interface Page<T> {
   readonly items: T[];
   readonly hasMore: boolean;
+  /** The cursor of the last item, for the next link; set when hasMore. */
+  readonly nextCursor?: string;
+  /** All matching rows, ignoring paging; set when the client asked for the count. */
+  readonly total?: number;
+}
+
+export interface PagingParameters {
+  page?: number;
+  per_page?: number;
+  after?: string;
 }
 
 const DEFAULT_PER_PAGE = 12;
 const UNPAGED_LIMIT = 1000;
 const UNPAGED_NEXT_PER_PAGE = 100;
 
-export function pageWindow(query: { page?: number; per_page?: number }): PageWindow {
+export function pageWindow(query: PagingParameters): PageWindow {
+  if (query.after !== undefined) {
+    if (query.page !== undefined) {
+      throw validationError({ after: 'cannot be combined with page; send one or the other' });
+    }
+    const perPage = query.per_page ?? DEFAULT_PER_PAGE;
+    return { offset: 0, limit: perPage, perPage, page: null, after: query.after };
+  }
   if (query.page === undefined && query.per_page === undefined) {
     // As the original service: everything, but never more than pages 1-10 of 100.
     return {
       offset: 0,
       limit: UNPAGED_LIMIT,
-      next: { page: UNPAGED_LIMIT / UNPAGED_NEXT_PER_PAGE + 1, perPage: UNPAGED_NEXT_PER_PAGE },
+      perPage: UNPAGED_NEXT_PER_PAGE,
+      page: 1,
+      after: undefined,
     };
   }
   const page = query.page ?? 1;
   const perPage = query.per_page ?? DEFAULT_PER_PAGE;
-  return { offset: (page - 1) * perPage, limit: perPage, next: { page: page + 1, perPage } };
+  return { offset: (page - 1) * perPage, limit: perPage, perPage, page, after: undefined };
 }
 
 /** Spells out the paging defaults, so that `?per_page=12` and `?page=1&per_page=12` read alike. */
 export function withPagingDefaults(query: URLSearchParams): URLSearchParams {
-  if (!query.has('page') && !query.has('per_page')) return query;
-  if (!query.has('page')) query.set('page', '1');
+  if (!query.has('page') && !query.has('per_page') && !query.has('after')) return query;
+  if (!query.has('page') && !query.has('after')) query.set('page', '1');
   if (!query.has('per_page')) query.set('per_page', String(DEFAULT_PER_PAGE));
   return query;
 }
 
 /** Rows fetched with limit + 1: the extra row only says that more exist. */
-export function toPage<T>(rows: T[], window: PageWindow): Page<T> {
-  return rows.length > window.limit
-    ? { items: rows.slice(0, window.limit), hasMore: true }
-    : { items: rows, hasMore: false };
+export function toPage<T>(
+  rows: T[],
+  window: PageWindow,
+  cursorOf: (last: T) => string,
+  total?: number,
+): Page<T> {
+  const counted = total === undefined ? {} : { total };
+  if (rows.length <= window.limit) return { items: rows, hasMore: false, ...counted };
+  const items = rows.slice(0, window.limit);
+  const last = items[items.length - 1];
+  return {
+    items,
+    hasMore: true,
+    ...(last === undefined ? {} : { nextCursor: cursorOf(last) }),
+    ...counted,
+  };
 }
 
 /** The route as declared when it has no parameters, so `/%67enres` links to `/genres/`. */
@@ -53,18 +91,59 @@ function canonicalPathOf(request: FastifyRequest): string {
   return new URL(request.url, 'http://placeholder').pathname;
 }
 
+function pageLinks<T>(page: Page<T>, window: PageWindow): [string, Record<string, string>][] {
+  const perPage = String(window.perPage);
+  const links: [string, Record<string, string>][] = [];
+  if (window.page !== 1) links.push(['first', { page: '1', per_page: perPage }]);
+  // A cursor page has no cheap previous page (its rows are not numbered); first leads back.
+  if (window.page !== null && window.page > 1) {
+    links.push(['prev', { page: String(window.page - 1), per_page: perPage }]);
+  }
+  if (page.hasMore && page.nextCursor !== undefined) {
+    links.push(['next', { per_page: perPage, after: page.nextCursor }]);
+  }
+  if (page.total !== undefined) {
+    const lastPage = Math.max(1, Math.ceil(page.total / window.perPage));
+    links.push(['last', { page: String(lastPage), per_page: perPage }]);
+  }
+  return links;
+}
+
 export function sendPage<T>(
   request: FastifyRequest,
   reply: FastifyReply,
   page: Page<T>,
   window: PageWindow,
 ): T[] {
-  if (page.hasMore) {
-    // Built from the known parameters only: a cached Link never carries another client's junk.
-    const query = knownQueryOf(request);
-    query.set('page', String(window.next.page));
-    query.set('per_page', String(window.next.perPage));
-    reply.header('link', `<${canonicalPathOf(request)}?${query.toString()}>; rel="next"`);
+  const path = canonicalPathOf(request);
+  // Built from the known parameters only: a cached Link never carries another client's junk.
+  const known = knownQueryOf(request);
+  const links = pageLinks(page, window).map(([rel, paging]) => {
+    const query = new URLSearchParams(known);
+    for (const name of ['page', 'per_page', 'after']) {
+      if (!(name in paging)) query.delete(name);
+    }
+    for (const [name, value] of Object.entries(paging)) query.set(name, value);
+    return `<${path}?${query.toString()}>; rel="${rel}"`;
+  });
+  if (links.length > 0) reply.header('link', links.join(', '));
+  if (page.total !== undefined) {
+    reply.header('x-total-count', String(page.total));
+    reply.header('preference-applied', 'count=exact');
   }
   return page.items;
 }
+
+/** The rows an id-ordered list reads for this window: one more than the page, behind the cursor. */
+export function idPageWindowOf(window: PageWindow): IdPageWindow {
+  return { offset: window.offset, limit: window.limit + 1, afterId: decodeIdCursor(window.after) };
+}
+
+export interface ListOptions {
+  /** Count every matching row (Prefer: count=exact); without it no count query runs. */
+  readonly count: boolean;
+}
+
+export const listOptionsOf = (request: FastifyRequest): ListOptions => ({
+  count: wantsExactCount(request),
+});

@@ -1,3 +1,4 @@
+import { MAX_CURSOR_LENGTH } from '../shared/keyset-cursor.js';
 import { Type, type TSchemaOptions, type Static, type TSchema, type TUnsafe } from 'typebox';
 
 export const MAX_ID = Number.MAX_SAFE_INTEGER;
@@ -23,7 +24,46 @@ export const PagingQuery = {
   per_page: Type.Optional(
     Type.Integer({ minimum: 1, maximum: 100, description: 'Rows per page (default 12)' }),
   ),
+  after: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: MAX_CURSOR_LENGTH,
+      pattern: '^[A-Za-z0-9_-]+$',
+      description:
+        'Opaque keyset cursor from a rel="next" Link: the page after that row, in the same order (not with page)',
+    }),
+  ),
 };
+
+/** The request headers a list reads: only Prefer, for the total count. */
+export const ListRequestHeaders = Type.Object({
+  prefer: Type.Optional(
+    Type.String({
+      description: 'count=exact: also count every matching row (X-Total-Count, rel="last")',
+    }),
+  ),
+});
+
+/** The headers a list answer may carry, for the OpenAPI document. */
+export const LIST_RESPONSE_HEADERS = {
+  Link: {
+    type: 'string',
+    description:
+      'RFC 8288 links: rel="next" (a cursor, while more rows exist), rel="first" and rel="prev" (on later pages), rel="last" (when counted)',
+  },
+  'X-Total-Count': {
+    type: 'integer',
+    description: 'All matching rows, ignoring paging; only with Prefer: count=exact',
+  },
+  'Preference-Applied': {
+    type: 'string',
+    description: 'count=exact when the total was counted',
+  },
+};
+
+/** A list answer's schema: the array of items, documented with the list headers. */
+export const ListOf = <T extends TSchema>(item: T) =>
+  Type.Array(item, { headers: LIST_RESPONSE_HEADERS });
 
 export const PagingOnlyQuery = Type.Object(PagingQuery);
 export type PagingOnlyQuery = Static<typeof PagingOnlyQuery>;

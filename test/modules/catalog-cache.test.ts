@@ -86,7 +86,7 @@ describe('Cached catalog answers', () => {
     const first = await get('/genres/?per_page=5');
     const second = await get('/genres/?per_page=5');
     assert.equal(second.headers.link, first.headers.link);
-    assert.match(String(second.headers.link), /page=2/);
+    assert.match(String(second.headers.link), /after=/);
     assert.equal(second.body, first.body);
     assert.match(String(second.headers['content-type']), /^application\/json; charset=utf-8/);
   });

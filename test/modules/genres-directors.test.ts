@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildTestApp, errorBody, signedIn, type TestContext } from '../helpers.js';
+import { nextLinkShape } from '../links.js';
 
 let ctx: TestContext;
 let user: Record<string, string>;
@@ -46,7 +47,7 @@ for (const resource of ['genres', 'directors'] as const) {
         response.json<Named[]>().map((row) => row.id),
         [6, 7, 8, 9, 10],
       );
-      assert.equal(response.headers.link, `</${resource}/?per_page=5&page=3>; rel="next"`);
+      assert.equal(nextLinkShape(response.headers.link), `/${resource}/?per_page=5&after=*`);
     });
 
     it('When anonymous, then 401; a user writing, then 403', async () => {

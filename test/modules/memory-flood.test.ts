@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { startServer, tempDatabase } from '../process.js';
+import { nextLinkShape } from '../links.js';
 
 const REQUESTS = 12_000;
 const PARALLEL = 16;
@@ -68,7 +69,7 @@ describe('A flood of unique junk reads against a real server', () => {
       const normal = await fetch(`${server.baseUrl}/genres/?per_page=3&_=1`);
       assert.equal(normal.status, 200);
       assert.equal(((await normal.json()) as unknown[]).length, 3);
-      assert.equal(normal.headers.get('link'), '</genres/?per_page=3&page=2>; rel="next"');
+      assert.equal(nextLinkShape(normal.headers.get('link')), '/genres/?per_page=3&after=*');
       assert.equal((await fetch(`${server.baseUrl}/health`)).status, 200);
     } finally {
       server.child.kill('SIGTERM');

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, DirectorRow } from '../../db/schema.js';
+import type { IdPageWindow } from '../../shared/keyset-cursor.js';
 
 type Db = Kysely<Database>;
 
@@ -10,15 +11,27 @@ export interface Director {
 
 const directorRowToDirector = (row: DirectorRow): Director => ({ id: row.id, name: row.name });
 
-export async function listDirectors(db: Db, offset: number, limit: number): Promise<Director[]> {
+export async function listDirectors(db: Db, window: IdPageWindow): Promise<Director[]> {
   const rows = await db
     .selectFrom('directors')
     .selectAll()
     .orderBy('id')
-    .limit(limit)
-    .offset(offset)
+    .limit(window.limit)
+    .$call((query) =>
+      window.afterId === undefined
+        ? query.offset(window.offset)
+        : query.where('id', '>', window.afterId),
+    )
     .execute();
   return rows.map(directorRowToDirector);
+}
+
+export async function countDirectors(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('directors')
+    .select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
 }
 
 export async function findDirectorById(db: Db, id: number): Promise<Director | undefined> {

@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import { isForeignKeyViolation } from '../../db/errors.js';
 import type { Database } from '../../db/schema.js';
 import { conflict, notFound } from '../../errors.js';
-import { toPage } from '../../http/paging.js';
+import { idPageWindowOf, toPage } from '../../http/paging.js';
+import { idCursorOf } from '../../shared/keyset-cursor.js';
 import { assertBodyIdMatches, type NamedResourceService } from '../shared/named-resource.js';
 import * as repo from './repository.js';
 
@@ -10,8 +11,10 @@ const stillUsed = () => conflict('Movies still reference this director');
 
 export function createDirectorService(db: Kysely<Database>): NamedResourceService {
   return {
-    async list(window) {
-      return toPage(await repo.listDirectors(db, window.offset, window.limit + 1), window);
+    async list(window, options) {
+      const rows = await repo.listDirectors(db, idPageWindowOf(window));
+      const total = options.count ? await repo.countDirectors(db) : undefined;
+      return toPage(rows, window, idCursorOf, total);
     },
 
     async get(id) {

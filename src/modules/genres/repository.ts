@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, GenreRow } from '../../db/schema.js';
+import type { IdPageWindow } from '../../shared/keyset-cursor.js';
 
 type Db = Kysely<Database>;
 
@@ -13,15 +14,27 @@ const genreRowToGenre = (row: Pick<GenreRow, 'id' | 'name'>): Genre => ({
   name: row.name,
 });
 
-export async function listGenres(db: Db, offset: number, limit: number): Promise<Genre[]> {
+export async function listGenres(db: Db, window: IdPageWindow): Promise<Genre[]> {
   const rows = await db
     .selectFrom('genres')
     .select(['id', 'name'])
     .orderBy('id')
-    .limit(limit)
-    .offset(offset)
+    .limit(window.limit)
+    .$call((query) =>
+      window.afterId === undefined
+        ? query.offset(window.offset)
+        : query.where('id', '>', window.afterId),
+    )
     .execute();
   return rows.map(genreRowToGenre);
+}
+
+export async function countGenres(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('genres')
+    .select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
 }
 
 export async function findGenreById(db: Db, id: number): Promise<Genre | undefined> {

@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
 import type { Database } from '../../db/schema.js';
 import { conflict, notFound } from '../../errors.js';
-import { toPage } from '../../http/paging.js';
+import { idPageWindowOf, toPage } from '../../http/paging.js';
+import { idCursorOf } from '../../shared/keyset-cursor.js';
 import { assertBodyIdMatches, type NamedResourceService } from '../shared/named-resource.js';
 import * as repo from './repository.js';
 
@@ -16,8 +17,10 @@ export function createGenreService(db: Kysely<Database>): NamedResourceService {
   }
 
   return {
-    async list(window) {
-      return toPage(await repo.listGenres(db, window.offset, window.limit + 1), window);
+    async list(window, options) {
+      const rows = await repo.listGenres(db, idPageWindowOf(window));
+      const total = options.count ? await repo.countGenres(db) : undefined;
+      return toPage(rows, window, idCursorOf, total);
     },
 
     async get(id) {

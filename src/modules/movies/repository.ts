@@ -1,29 +1,23 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Dialect } from '../../db/database.js';
 import type { Database, MovieRow } from '../../db/schema.js';
+import type { CursorValue } from '../../shared/keyset-cursor.js';
+import {
+  behindCursor,
+  COLUMN_BY_KEY,
+  idOnlyOrderOf,
+  movieFilterCondition,
+  NULLABLE_KEYS,
+  type MovieFilters,
+  type MovieOrder,
+} from './list-query.js';
 import type { Movie } from './schemas.js';
+
+export type { MovieFilters, MovieOrder } from './list-query.js';
 
 type Db = Kysely<Database>;
 
-export interface MovieFilters {
-  directorId?: number;
-  genreId?: number;
-  year?: number;
-  titleContains?: string;
-}
-
-export type MovieOrder = { key: 'id' | 'year' | 'rating' | 'title'; descending: boolean }[];
-
 export type MovieFields = Omit<MovieRow, 'id' | 'title_key'>;
-
-const NULLABLE_KEYS = new Set(['year', 'rating']);
-
-const COLUMN_BY_KEY = {
-  id: 'movies.id',
-  year: 'movies.year',
-  rating: 'movies.rating',
-  title: 'movies.title_key',
-} as const;
 
 export function selectMovies(db: Db) {
   return db
@@ -69,27 +63,11 @@ export function movieRowToMovie(row: MovieJoinedRow): Movie {
   };
 }
 
-const likeEscape = (text: string): string => text.replace(/[\\%_]/g, (char) => `\\${char}`);
-const globEscape = (text: string): string => text.replace(/[[*?]/g, (char) => `[${char}]`);
-
-// The SQLite trigram index serves needles of three characters or more.
-const TRIGRAM = 3;
-
-function titleMatch(
-  dialect: Dialect,
-  needle: string,
-  onlyOrderedById: { descending: boolean } | null,
-  rowsNeeded: number,
-) {
-  const like = sql<boolean>`movies.title_key like ${`%${likeEscape(needle)}%`} escape '\\'`;
-  if (dialect !== 'sqlite' || [...needle].length < TRIGRAM) return like;
-  const glob = `*${globEscape(needle)}*`;
-  // With no other filter or order, the index hands over ids in order and can stop early.
-  const ids = onlyOrderedById
-    ? sql`select rowid from movies_title_fts where title_key glob ${glob}
-          order by rowid ${sql.raw(onlyOrderedById.descending ? 'desc' : 'asc')} limit ${rowsNeeded}`
-    : sql`select rowid from movies_title_fts where title_key glob ${glob}`;
-  return sql<boolean>`movies.id in (${ids}) and ${like}`;
+export interface MovieListWindow {
+  readonly offset: number;
+  readonly limit: number;
+  /** Keyset cursor: the sort key values of the row the list starts behind, id last. */
+  readonly after?: readonly CursorValue[];
 }
 
 export async function listMovies(
@@ -97,24 +75,19 @@ export async function listMovies(
   dialect: Dialect,
   filters: MovieFilters,
   order: MovieOrder,
-  offset: number,
-  limit: number,
+  window: MovieListWindow,
 ): Promise<Movie[]> {
-  let query = selectMovies(db);
-  const { directorId, genreId, year, titleContains } = filters;
-  if (directorId !== undefined) query = query.where('movies.director_id', '=', directorId);
-  if (genreId !== undefined) query = query.where('movies.genre_id', '=', genreId);
-  if (year !== undefined) query = query.where('movies.year', '=', year);
-  if (titleContains !== undefined && titleContains !== '') {
-    const [first] = order;
-    const onlyById =
-      order.length === 1 &&
-      first?.key === 'id' &&
-      [directorId, genreId, year].every((f) => f === undefined)
-        ? { descending: first.descending }
-        : null;
-    query = query.where(titleMatch(dialect, titleContains.toLowerCase(), onlyById, offset + limit));
-  }
+  const { offset, limit, after } = window;
+  if (after !== undefined) return listMoviesBehind(db, dialect, filters, order, limit, after);
+  let query = selectMovies(db).where((eb) =>
+    movieFilterCondition(
+      eb,
+      dialect,
+      filters,
+      idOnlyOrderOf(filters, order, undefined),
+      offset + limit,
+    ),
+  );
   for (const { key, descending } of order) {
     // Only year and rating can be null; plain order on the others lets every index serve it.
     query = NULLABLE_KEYS.has(key)
@@ -125,6 +98,91 @@ export async function listMovies(
   }
   const rows = await query.limit(limit).offset(offset).execute();
   return rows.map(movieRowToMovie);
+}
+
+/** The query of a keyset page: rows behind the cursor, never the rows before it. */
+export function selectMoviesBehind(
+  db: Db,
+  dialect: Dialect,
+  filters: MovieFilters,
+  order: MovieOrder,
+  limit: number,
+  after: readonly CursorValue[],
+) {
+  const [first] = order;
+  const id = after[after.length - 1];
+  if (first === undefined || typeof id !== 'number') throw new Error('cursor without an id');
+  const direction = first.descending ? 'desc' : 'asc';
+  // Null keys are excluded by the comparison, so the plain order is the order of the index.
+  const ordered = selectMovies(db)
+    .where((eb) =>
+      eb.and([
+        movieFilterCondition(eb, dialect, filters, idOnlyOrderOf(filters, order, id), limit),
+        behindCursor(eb, first, after[0] ?? null, id),
+      ]),
+    )
+    .orderBy(COLUMN_BY_KEY[first.key], direction);
+  return (first.key === 'id' ? ordered : ordered.orderBy('movies.id', direction)).limit(limit);
+}
+
+/** After the last non-null key come the rows whose key is null, in id order. */
+function selectNullKeyedMovies(
+  db: Db,
+  dialect: Dialect,
+  filters: MovieFilters,
+  key: MovieOrder[number],
+  limit: number,
+) {
+  return selectMovies(db)
+    .where((eb) =>
+      eb.and([
+        movieFilterCondition(eb, dialect, filters, null, limit),
+        eb(COLUMN_BY_KEY[key.key], 'is', null),
+      ]),
+    )
+    .orderBy('movies.id', key.descending ? 'desc' : 'asc')
+    .limit(limit);
+}
+
+async function listMoviesBehind(
+  db: Db,
+  dialect: Dialect,
+  filters: MovieFilters,
+  order: MovieOrder,
+  limit: number,
+  after: readonly CursorValue[],
+): Promise<Movie[]> {
+  const rows = await selectMoviesBehind(db, dialect, filters, order, limit, after).execute();
+  const [first] = order;
+  if (
+    rows.length < limit &&
+    first !== undefined &&
+    NULLABLE_KEYS.has(first.key) &&
+    after[0] !== null
+  ) {
+    const nullKeyed = selectNullKeyedMovies(db, dialect, filters, first, limit - rows.length);
+    rows.push(...(await nullKeyed.execute()));
+  }
+  return rows.map(movieRowToMovie);
+}
+
+export async function countMovies(
+  db: Db,
+  dialect: Dialect,
+  filters: MovieFilters,
+): Promise<number> {
+  const row = await db
+    .selectFrom('movies')
+    .where((eb) => movieFilterCondition(eb, dialect, filters, null, 0))
+    .select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/** The value a movie sorts by under this key, as the list query compares it. */
+export function sortValueOf(movie: Movie, key: MovieOrder[number]['key']): CursorValue {
+  if (key === 'title') return movie.title.toLowerCase();
+  return movie[key];
 }
 
 export async function findMovieById(db: Db, id: number): Promise<Movie | undefined> {

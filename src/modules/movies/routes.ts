@@ -1,10 +1,16 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import type { Guards } from '../../auth/authenticate.js';
 import type { CatalogCacheHooks } from '../../http/catalog-cache-hooks.js';
-import { pageWindow, sendPage } from '../../http/paging.js';
-import { bearerSecurity, errorResponses, IdParams, NoContent } from '../../http/schemas.js';
+import { listOptionsOf, pageWindow, sendPage } from '../../http/paging.js';
+import {
+  bearerSecurity,
+  errorResponses,
+  IdParams,
+  ListOf,
+  ListRequestHeaders,
+  NoContent,
+} from '../../http/schemas.js';
 import { Movie, MovieCreate, MovieListQuery, MoviePatch, MovieReplace } from './schemas.js';
 import type { MovieService } from './service.js';
 
@@ -30,13 +36,19 @@ export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
       ...common,
       summary: 'List movies',
       description:
-        'Filters combine with AND. Without page/per_page at most 1000 rows are returned; a Link header with rel="next" says when more exist.',
+        'Filters combine with AND. Without page/per_page at most 1000 rows are returned; a Link header with rel="next" (an after= cursor) says when more exist. With Prefer: count=exact, X-Total-Count counts every matching row.',
       querystring: MovieListQuery,
-      response: { 200: Type.Array(Movie), ...errorResponses(400, 401) },
+      headers: ListRequestHeaders,
+      response: { 200: ListOf(Movie), ...errorResponses(400, 401) },
     },
     handler: async (request, reply) => {
       const window = pageWindow(request.query);
-      return sendPage(request, reply, await service.list(request.query, window), window);
+      return sendPage(
+        request,
+        reply,
+        await service.list(request.query, window, listOptionsOf(request)),
+        window,
+      );
     },
   });
 

@@ -3,10 +3,16 @@ import { isForeignKeyViolation } from '../../db/errors.js';
 import type { Dialect } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import { notFound, validationError, type FieldErrors } from '../../errors.js';
-import { toPage, type Page, type PageWindow } from '../../http/paging.js';
+import { toPage, type ListOptions, type Page, type PageWindow } from '../../http/paging.js';
 import { findDirectorById } from '../directors/repository.js';
 import { findGenreById } from '../genres/repository.js';
 import { assertBodyIdMatches } from '../shared/named-resource.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  type CursorKey,
+  type CursorValueKind,
+} from '../../shared/keyset-cursor.js';
 import * as repo from './repository.js';
 import type { Movie, MovieCreate, MovieListQuery, MoviePatch, MovieReplace } from './schemas.js';
 
@@ -20,6 +26,19 @@ export function isHttpUrl(text: string): boolean {
     return false;
   }
 }
+
+const CURSOR_KIND_BY_KEY: Record<repo.MovieOrder[number]['key'], CursorValueKind> = {
+  id: 'id',
+  year: 'integer-or-null',
+  rating: 'number-or-null',
+  title: 'text',
+};
+
+const cursorKeysOf = (order: repo.MovieOrder): CursorKey[] =>
+  order.map(({ key, descending }) => ({
+    name: descending ? `-${key}` : key,
+    kind: CURSOR_KIND_BY_KEY[key],
+  }));
 
 function orderOf(query: MovieListQuery): repo.MovieOrder {
   if (query.sort !== undefined) {
@@ -102,22 +121,32 @@ export function createMovieService(db: Kysely<Database>, dialect: Dialect) {
   }
 
   return {
-    async list(query: MovieListQuery, window: PageWindow): Promise<Page<Movie>> {
+    async list(
+      query: MovieListQuery,
+      window: PageWindow,
+      options: ListOptions,
+    ): Promise<Page<Movie>> {
       const filters = {
         directorId: query.director_id,
         genreId: query.genre_id,
         year: query.year,
         titleContains: query.q,
       };
-      const rows = await repo.listMovies(
-        db,
-        dialect,
-        filters,
-        orderOf(query),
-        window.offset,
-        window.limit + 1,
-      );
-      return toPage(rows, window);
+      const order = orderOf(query);
+      const keys = cursorKeysOf(order);
+      const after = window.after === undefined ? undefined : decodeCursor(window.after, keys);
+      const rows = await repo.listMovies(db, dialect, filters, order, {
+        offset: window.offset,
+        limit: window.limit + 1,
+        after,
+      });
+      const total = options.count ? await repo.countMovies(db, dialect, filters) : undefined;
+      const cursorOf = (last: Movie) =>
+        encodeCursor(
+          keys,
+          order.map(({ key }) => repo.sortValueOf(last, key)),
+        );
+      return toPage(rows, window, cursorOf, total);
     },
 
     get,

@@ -3,12 +3,14 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Guards } from '../../auth/authenticate.js';
 import type { CatalogCacheHooks } from '../../http/catalog-cache-hooks.js';
-import { pageWindow, sendPage } from '../../http/paging.js';
+import { listOptionsOf, pageWindow, sendPage } from '../../http/paging.js';
 import {
   bearerSecurity,
   errorResponses,
   Id,
   IdParams,
+  ListOf,
+  ListRequestHeaders,
   NoContent,
   PagingOnlyQuery,
 } from '../../http/schemas.js';
@@ -44,11 +46,12 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
       security,
       summary: `List ${resource}`,
       querystring: PagingOnlyQuery,
-      response: { 200: Type.Array(NamedObject), ...readErrors },
+      headers: ListRequestHeaders,
+      response: { 200: ListOf(NamedObject), ...readErrors },
     },
     handler: async (request, reply) => {
       const window = pageWindow(request.query);
-      return sendPage(request, reply, await service.list(window), window);
+      return sendPage(request, reply, await service.list(window, listOptionsOf(request)), window);
     },
   });
 

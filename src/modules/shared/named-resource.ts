@@ -1,5 +1,5 @@
 import { validationError } from '../../errors.js';
-import type { Page, PageWindow } from '../../http/paging.js';
+import type { ListOptions, Page, PageWindow } from '../../http/paging.js';
 
 export interface Named {
   id: number;
@@ -13,7 +13,7 @@ export interface NamedInput {
 
 /** Genres and directors: the same five operations, with their own rules behind them. */
 export interface NamedResourceService {
-  list(window: PageWindow): Promise<Page<Named>>;
+  list(window: PageWindow, options: ListOptions): Promise<Page<Named>>;
   get(id: number): Promise<Named>;
   create(name: string): Promise<Named>;
   update(id: number, input: NamedInput): Promise<void>;

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, UserRow } from '../../db/schema.js';
+import type { IdPageWindow } from '../../shared/keyset-cursor.js';
 import type { UserPublic } from './schemas.js';
 
 type Db = Kysely<Database>;
@@ -40,15 +41,27 @@ export function findUserByEmail(db: Db, email: string): Promise<UserRecord | und
 
 export const usernameKeyOf = (username: string): string => username.toLowerCase();
 
-export async function listUsers(db: Db, offset: number, limit: number): Promise<UserPublic[]> {
+export async function listUsers(db: Db, window: IdPageWindow): Promise<UserPublic[]> {
   const rows = await db
     .selectFrom('users')
     .select(PUBLIC_COLUMNS)
     .orderBy('id')
-    .limit(limit)
-    .offset(offset)
+    .limit(window.limit)
+    .$call((query) =>
+      window.afterId === undefined
+        ? query.offset(window.offset)
+        : query.where('id', '>', window.afterId),
+    )
     .execute();
   return rows.map(userRowToPublic);
+}
+
+export async function countUsers(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
 }
 
 export function findUserById(db: Db, id: number): Promise<UserRecord | undefined> {

@@ -1,15 +1,16 @@
 import type { FastifyPluginAsync, preValidationAsyncHookHandler } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import type { Guards } from '../../auth/authenticate.js';
 import type { HashGate } from '../../auth/hash-gate.js';
 import type { DatabaseRegistrationLimit } from '../../auth/login-limiter.js';
 import { forbidden, tooManyRequests } from '../../errors.js';
-import { pageWindow, sendPage } from '../../http/paging.js';
+import { listOptionsOf, pageWindow, sendPage } from '../../http/paging.js';
 import {
   bearerSecurity,
   errorResponses,
   IdParams,
+  ListOf,
+  ListRequestHeaders,
   NoContent,
   PagingOnlyQuery,
 } from '../../http/schemas.js';
@@ -96,11 +97,12 @@ export const userRoutes: FastifyPluginAsync<UserRoutesOptions> = async (
       security,
       summary: 'List users (admin)',
       querystring: PagingOnlyQuery,
-      response: { 200: Type.Array(UserPublic), ...errorResponses(400, 401, 403) },
+      headers: ListRequestHeaders,
+      response: { 200: ListOf(UserPublic), ...errorResponses(400, 401, 403) },
     },
     handler: async (request, reply) => {
       const window = pageWindow(request.query);
-      return sendPage(request, reply, await service.list(window), window);
+      return sendPage(request, reply, await service.list(window, listOptionsOf(request)), window);
     },
   });
 

@@ -6,7 +6,14 @@ import { isUniqueViolation } from '../../db/errors.js';
 import type { Database } from '../../db/schema.js';
 import { conflict, notFound, validationError } from '../../errors.js';
 import { findGenreById } from '../genres/repository.js';
-import { toPage, type Page, type PageWindow } from '../../http/paging.js';
+import {
+  idPageWindowOf,
+  toPage,
+  type ListOptions,
+  type Page,
+  type PageWindow,
+} from '../../http/paging.js';
+import { idCursorOf } from '../../shared/keyset-cursor.js';
 import { assertBodyIdMatches } from '../shared/named-resource.js';
 import { unstorableTextProblem } from '../../shared/storable-text.js';
 import * as repo from './repository.js';
@@ -157,8 +164,10 @@ export function createUserService(db: Kysely<Database>, pbkdf2Iterations: number
       }
     },
 
-    async list(window: PageWindow): Promise<Page<UserPublic>> {
-      return toPage(await repo.listUsers(db, window.offset, window.limit + 1), window);
+    async list(window: PageWindow, options: ListOptions): Promise<Page<UserPublic>> {
+      const rows = await repo.listUsers(db, idPageWindowOf(window));
+      const total = options.count ? await repo.countUsers(db) : undefined;
+      return toPage(rows, window, idCursorOf, total);
     },
 
     async get(id: number): Promise<UserPublic> {
