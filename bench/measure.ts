@@ -5,6 +5,8 @@ export interface Measurement {
   readonly p50: number;
   readonly p99: number;
   readonly non2xx: number;
+  /** Connection errors and timeouts. */
+  readonly errors: number;
   readonly requests: number;
 }
 
@@ -36,6 +38,7 @@ export async function measure(
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
     requests: result.requests.total,
   };
 }

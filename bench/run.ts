@@ -2,16 +2,21 @@
 import { spawn } from 'node:child_process';
 import { pbkdf2, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { RecordedResponse } from './baseline-server.js';
-import { measure, table, type LoadCase, type Measurement } from './measure.js';
+import { measure, table, type LoadCase } from './measure.js';
 import { explainScaleQueries } from './plans.js';
 import { generateMovies } from './generate-movies.js';
 import { peakRssMb, runToEnd, startListening, type Started } from './processes.js';
 import { SCALE_QUERIES } from './scale-queries.js';
+import { record, sideBySide, sideBySideTable, startBaseline } from './side-by-side.js';
+import { sampleCatalog } from './catalog-sample.js';
+import { mixedComparison } from './mixed-comparison.js';
+import { soak } from './soak.js';
+import { uncachedComparison } from './uncached.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const SCALE_MOVIES = Number(process.env.BENCH_SCALE_MOVIES ?? 1_000_000);
@@ -48,45 +53,6 @@ async function login(
   });
   if (response.status !== 201) throw new Error(`login failed: ${response.status}`);
   return ((await response.json()) as { access_token: string }).access_token;
-}
-
-const KEPT_HEADERS = new Set([
-  'content-type',
-  'link',
-  'location',
-  'cache-control',
-  'www-authenticate',
-]);
-
-async function record(
-  url: string,
-  method: string,
-  path: string,
-  headers: Record<string, string>,
-  body?: string,
-): Promise<RecordedResponse> {
-  const response = await fetch(`${url}${path}`, { method, headers, body });
-  const kept: Record<string, string> = {};
-  response.headers.forEach((value, name) => {
-    if (
-      KEPT_HEADERS.has(name) ||
-      name.startsWith('x-') ||
-      name.includes('policy') ||
-      name.startsWith('strict') ||
-      name.startsWith('origin') ||
-      name.startsWith('referrer')
-    )
-      kept[name] = value;
-  });
-  const authorized = headers.authorization !== undefined;
-  return {
-    method,
-    path,
-    authorized,
-    status: response.status,
-    headers: kept,
-    body: await response.text(),
-  };
 }
 
 function caseList(userToken: string, adminToken: string): LoadCase[] {
@@ -179,13 +145,21 @@ async function recordAll(
 }
 
 async function readLoopDelay(service: Started): Promise<{ p50: number; p99: number; max: number }> {
+  rmSync(serviceEnv.BENCH_LOOP_FILE, { force: true });
   service.child.kill('SIGUSR2');
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  return JSON.parse(readFileSync(serviceEnv.BENCH_LOOP_FILE, 'utf8')) as {
-    p50: number;
-    p99: number;
-    max: number;
-  };
+  // A loaded machine may take a while to let the service write its figures.
+  for (let waited = 0; ; waited += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    try {
+      return JSON.parse(readFileSync(serviceEnv.BENCH_LOOP_FILE, 'utf8')) as {
+        p50: number;
+        p99: number;
+        max: number;
+      };
+    } catch (error) {
+      if (waited > 10_000) throw error;
+    }
+  }
 }
 
 async function timeOneHash(): Promise<number> {
@@ -368,6 +342,23 @@ async function scaleCase(databaseUrl: string, label: string): Promise<string[]> 
 }
 
 const SCALE_ONLY = process.argv.includes('--scale-only');
+const SOAK = process.argv.includes('--soak');
+const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 600);
+
+/** The mixed workload for SOAK_SECONDS against one service, its RSS sampled every 10 s. */
+async function soakCase(report: string[]): Promise<void> {
+  const service = await startService();
+  try {
+    const tokens = {
+      user: await login(service.url, users.user),
+      admin: await login(service.url, users.admin),
+    };
+    const sample = await sampleCatalog(service.url, tokens.user);
+    report.push('### Soak', '', ...(await soak(service, sample, tokens, SOAK_SECONDS)));
+  } finally {
+    await service.stop();
+  }
+}
 
 async function main(): Promise<void> {
   const report: string[] = [
@@ -391,7 +382,15 @@ async function main(): Promise<void> {
       serviceEnv,
     );
   }
-  if (!SCALE_ONLY) await mainCases(report);
+  if (SOAK) {
+    await soakCase(report);
+    writeReport(report);
+    return;
+  }
+  if (!SCALE_ONLY) {
+    await mainCases(report);
+    await uncachedCases(report);
+  }
   if (!process.env.BENCH_SKIP_SQLITE_SCALE) {
     const sqlite = await scaleCase(`sqlite:${join(folder, 'scale.db')}`, 'SQLite');
     report.push('', '### Scale: SQLite', '', ...sqlite);
@@ -405,10 +404,32 @@ async function main(): Promise<void> {
       '(PostgreSQL scale case skipped: set DATABASE_URL=postgres://… to an empty database to run it.)',
     );
   }
+  writeReport(report);
+}
+
+function writeReport(report: string[]): void {
   const text = report.join('\n');
+  const file = SOAK ? 'bench/results/soak.md' : 'bench/results/latest.md';
   mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/latest.md', `${text}\n`);
-  console.log(`\n${text}\n\n(also written to bench/results/latest.md)`);
+  writeFileSync(file, `${text}\n`);
+  console.log(`\n${text}\n\n(also written to ${file})`);
+}
+
+/** The database path: a second service on the same database with RESPONSE_CACHE_MB=0. */
+async function uncachedCases(report: string[]): Promise<void> {
+  const service = await startService({ ...serviceEnv, RESPONSE_CACHE_MB: '0' });
+  try {
+    const token = await login(service.url, users.user);
+    const sample = await sampleCatalog(service.url, token);
+    report.push(
+      '',
+      '### Uncached (RESPONSE_CACHE_MB=0) against the baseline',
+      '',
+      ...(await uncachedComparison(service, sample, token, folder, SECONDS)),
+    );
+  } finally {
+    await service.stop();
+  }
 }
 
 /** The eight cases against the baseline, the login storm and the startup time. */
@@ -419,66 +440,23 @@ async function mainCases(report: string[]): Promise<void> {
     const userToken = await login(service.url, users.user);
     const adminToken = await login(service.url, users.admin);
     const cases = caseList(userToken, adminToken);
-    const recordingFile = join(folder, 'recording.json');
-    writeFileSync(recordingFile, JSON.stringify(await recordAll(service.url, cases, adminToken)));
-    baseline = await startListening(
-      process.execPath,
-      ['--import', 'tsx', 'bench/baseline-server.ts', recordingFile],
-      {},
-      /baseline listening on (\d+)/,
+    baseline = await startBaseline(
+      folder,
+      'recording',
+      await recordAll(service.url, cases, adminToken),
     );
-
-    const rows: (string | number)[][] = [];
-    for (const [index, load] of cases.entries()) {
-      // Alternate who goes first, so neither always runs on a warmer or cooler machine.
-      const order: [string, Started][] =
-        index % 2 === 0
-          ? [
-              ['service', service],
-              ['baseline', baseline],
-            ]
-          : [
-              ['baseline', baseline],
-              ['service', service],
-            ];
-      const results: Record<string, Measurement> = {};
-      for (const [label, target] of order)
-        results[label] = await measure(target.url, load, SECONDS);
-      const s = results.service as Measurement;
-      const b = results.baseline as Measurement;
-      rows.push([
-        load.name,
-        load.connections,
-        s.rps,
-        s.p50,
-        s.p99,
-        s.non2xx,
-        b.rps,
-        b.p99,
-        (s.rps / b.rps).toFixed(2),
-      ]);
-      console.log(
-        `  ${load.name}: service ${s.rps} req/s (p99 ${s.p99} ms), baseline ${b.rps} req/s`,
-      );
-    }
+    const { rows } = await sideBySide(service, baseline, cases, SECONDS);
     await baseline.stop();
+    const sample = await sampleCatalog(service.url, userToken);
+    const tokens = { user: userToken, admin: adminToken };
     report.push(
       '### Service against the bare node:http baseline',
       '',
-      table(
-        [
-          'case',
-          'conn',
-          'req/s',
-          'p50 ms',
-          'p99 ms',
-          'non-2xx',
-          'baseline req/s',
-          'baseline p99 ms',
-          'ratio',
-        ],
-        rows,
-      ),
+      sideBySideTable(rows),
+      '',
+      '### Mixed workload (response cache on) against the baseline replaying the same mix',
+      '',
+      ...(await mixedComparison(service, sample, tokens, folder, SECONDS)),
       '',
       '### Login storm',
       '',

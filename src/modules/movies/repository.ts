@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import type { Dialect } from '../../db/database.js';
 import type { Database, MovieRow } from '../../db/schema.js';
 import type { CursorValue } from '../../shared/keyset-cursor.js';
@@ -185,8 +185,22 @@ export function sortValueOf(movie: Movie, key: MovieOrder[number]['key']): Curso
   return movie[key];
 }
 
+// The most frequent read is built and compiled once per database; only its parameter changes.
+const movieByIdQueries = new WeakMap<Db, CompiledQuery<MovieJoinedRow>>();
+
+function movieByIdQuery(db: Db): CompiledQuery<MovieJoinedRow> {
+  let compiled = movieByIdQueries.get(db);
+  if (compiled === undefined) {
+    compiled = selectMovies(db).where('movies.id', '=', 0).compile();
+    movieByIdQueries.set(db, compiled);
+  }
+  return compiled;
+}
+
 export async function findMovieById(db: Db, id: number): Promise<Movie | undefined> {
-  const row = await selectMovies(db).where('movies.id', '=', id).executeTakeFirst();
+  const query: CompiledQuery<MovieJoinedRow> = { ...movieByIdQuery(db), parameters: [id] };
+  const { rows } = await db.executeQuery(query);
+  const [row] = rows;
   return row && movieRowToMovie(row);
 }
 
