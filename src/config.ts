@@ -34,6 +34,10 @@ export interface Config {
   readonly hashConcurrencyPerClient: number;
   /** Budget of the catalog response cache in MiB; 0 turns the cache off. */
   readonly responseCacheMb: number;
+  /** How often the catalog versions are read while no change notifications arrive (ms). */
+  readonly catalogPollMs: number;
+  /** How often they are read while PostgreSQL notifications arrive: a safety net (ms). */
+  readonly catalogPollWhileListeningMs: number;
   /** For users imported from the Flask service (one global salt, fixed count). */
   readonly legacyPasswordSalt: string;
   readonly legacyPasswordIterations: number;
@@ -206,6 +210,14 @@ export function loadConfig(env: Env = process.env): Config {
     registrationsPerMinute: readInteger(env, 'REGISTRATIONS_PER_MINUTE', 20, 1, 1e6),
     hashConcurrencyPerClient: readInteger(env, 'HASH_CONCURRENCY_PER_CLIENT', 2, 1, 1000),
     responseCacheMb: readInteger(env, 'RESPONSE_CACHE_MB', 8, 0, 4096),
+    catalogPollMs: readInteger(env, 'CATALOG_POLL_MS', 500, 10, day * 1000),
+    catalogPollWhileListeningMs: readInteger(
+      env,
+      'CATALOG_POLL_WHILE_LISTENING_MS',
+      10_000,
+      10,
+      day * 1000,
+    ),
     legacyPasswordSalt: env.LEGACY_PASSWORD_SALT ?? 'secret here',
     legacyPasswordIterations: readInteger(
       env,

@@ -1,4 +1,5 @@
 import type { onSendHookHandler, preHandlerAsyncHookHandler } from 'fastify';
+import type { CatalogResource } from '../shared/catalog-resources.js';
 import type { CatalogCache } from './catalog-cache.js';
 import { catalogCacheKeyOf } from './catalog-cache-key.js';
 
@@ -15,13 +16,18 @@ declare module 'fastify' {
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-export interface CatalogCacheHooks {
-  /** preHandler of catalog reads: answers from the cache when it can. */
+export interface CatalogReadHooks {
+  /** preHandler: answers from the cache when it can. */
   readonly serveCached: preHandlerAsyncHookHandler;
-  /** onSend of catalog reads: keeps a 200 answer for the next identical request. */
+  /** onSend: keeps a 200 answer for the next identical request. */
   readonly keepAnswer: onSendHookHandler;
-  /** onSend of catalog writes: clears the cache before the writer hears back. */
-  readonly invalidate: onSendHookHandler;
+}
+
+export interface CatalogCacheHooks {
+  /** The hooks of reads whose answers are built from these tables. */
+  readonly reads: (dependsOn: readonly CatalogResource[]) => CatalogReadHooks;
+  /** onSend of writes to this table: drops what they can have changed before the writer hears back. */
+  readonly writes: (resource: CatalogResource) => onSendHookHandler;
 }
 
 // A copy with its own memory: a small Buffer.from() slice would pin a shared 8 KiB pool slab.
@@ -33,35 +39,42 @@ function ownedCopy(payload: string): Buffer {
 
 const passThrough: onSendHookHandler = (_request, _reply, payload, done) => done(null, payload);
 
+const refused = (statusCode: number): boolean => statusCode >= 400 && statusCode < 500;
+
 /** The hooks of the catalog routes; with no cache (RESPONSE_CACHE_MB=0) they do nothing. */
 export function catalogCacheHooks(cache: CatalogCache | null): CatalogCacheHooks {
   if (cache === null) {
-    return { serveCached: async () => {}, keepAnswer: passThrough, invalidate: passThrough };
+    const reads = { serveCached: async () => {}, keepAnswer: passThrough };
+    return { reads: () => reads, writes: () => passThrough };
   }
   return {
-    serveCached: async (request, reply) => {
-      const key = catalogCacheKeyOf(request);
-      const hit = cache.get(key);
-      if (!hit) {
-        request.catalogCacheTicket = { key, generation: cache.generation };
-        return;
-      }
-      if (hit.link !== undefined) reply.header('link', hit.link);
-      return reply.header('content-type', JSON_TYPE).send(hit.body);
-    },
-    keepAnswer: (request, reply, payload, done) => {
-      const ticket = request.catalogCacheTicket;
-      if (ticket !== null && reply.statusCode === 200 && typeof payload === 'string') {
-        const link = reply.getHeader('link');
-        cache.store(ticket.key, ticket.generation, {
-          body: ownedCopy(payload),
-          link: typeof link === 'string' ? link : undefined,
-        });
-      }
-      done(null, payload);
-    },
-    invalidate: (_request, _reply, payload, done) => {
-      cache.invalidate();
+    reads: (dependsOn) => ({
+      serveCached: async (request, reply) => {
+        const key = catalogCacheKeyOf(request);
+        const hit = cache.get(key);
+        if (!hit) {
+          request.catalogCacheTicket = { key, generation: cache.generationOf(dependsOn) };
+          return;
+        }
+        if (hit.link !== undefined) reply.header('link', hit.link);
+        return reply.header('content-type', JSON_TYPE).send(hit.body);
+      },
+      keepAnswer: (request, reply, payload, done) => {
+        const ticket = request.catalogCacheTicket;
+        if (ticket !== null && reply.statusCode === 200 && typeof payload === 'string') {
+          const link = reply.getHeader('link');
+          const response = {
+            body: ownedCopy(payload),
+            link: typeof link === 'string' ? link : undefined,
+          };
+          cache.store(ticket.key, ticket.generation, response, dependsOn);
+        }
+        done(null, payload);
+      },
+    }),
+    writes: (resource) => (_request, reply, payload, done) => {
+      // A refused write changed nothing; anything else may have committed.
+      if (!refused(reply.statusCode)) cache.invalidate(resource);
       done(null, payload);
     },
   };

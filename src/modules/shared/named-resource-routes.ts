@@ -34,11 +34,13 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
   const security = bearerSecurity;
   const readErrors = errorResponses(400, 401);
   const writeErrors = errorResponses(400, 401, 403, 404, 413, 415);
+  const reads = cache.reads([resource]);
+  const invalidate = cache.writes(resource);
 
   app.get(`/${resource}/`, {
     onRequest: guards.catalogRead,
-    preHandler: cache.serveCached,
-    onSend: cache.keepAnswer,
+    preHandler: reads.serveCached,
+    onSend: reads.keepAnswer,
     schema: {
       tags,
       security,
@@ -54,8 +56,8 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
 
   app.get(`/${resource}/:id`, {
     onRequest: guards.catalogRead,
-    preHandler: cache.serveCached,
-    onSend: cache.keepAnswer,
+    preHandler: reads.serveCached,
+    onSend: reads.keepAnswer,
     schema: {
       tags,
       security,
@@ -68,7 +70,7 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
 
   app.post(`/${resource}/`, {
     onRequest: guards.requireAdmin,
-    onSend: cache.invalidate,
+    onSend: invalidate,
     schema: {
       tags,
       security,
@@ -84,7 +86,7 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
 
   app.put(`/${resource}/:id`, {
     onRequest: guards.requireAdmin,
-    onSend: cache.invalidate,
+    onSend: invalidate,
     schema: {
       tags,
       security,
@@ -101,7 +103,7 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
 
   app.patch(`/${resource}/:id`, {
     onRequest: guards.requireAdmin,
-    onSend: cache.invalidate,
+    onSend: invalidate,
     schema: {
       tags,
       security,
@@ -121,7 +123,7 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
 
   app.delete(`/${resource}/:id`, {
     onRequest: guards.requireAdmin,
-    onSend: cache.invalidate,
+    onSend: invalidate,
     schema: {
       tags,
       security,
