@@ -28,7 +28,7 @@ export async function startCatalogCache(
   app.addHook('onClose', async () => cache.stop());
   if (dialectOf(config.databaseUrl) !== 'postgres') return cache;
 
-  const listener = new CatalogListener(config.databaseUrl, {
+  const listener = new CatalogListener(config.databaseListenUrl, {
     onChange: (resource, version) => cache.versionCommitted(resource, version),
     onListening: () => {
       app.log.info('catalog changes: listening');

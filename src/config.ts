@@ -12,6 +12,8 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly databaseUrl: string;
+  /** PostgreSQL: where the catalog change listener connects (LISTEN needs a session, not a pooler). */
+  readonly databaseListenUrl: string;
   readonly databasePoolSize: number;
   readonly dataDir: string;
   readonly jwtSecret: Buffer;
@@ -130,6 +132,16 @@ function readDatabaseUrl(env: Env): string {
   return url;
 }
 
+function readListenUrl(env: Env, databaseUrl: string): string {
+  const url = env.DATABASE_LISTEN_URL || databaseUrl;
+  if (url !== databaseUrl && !/^postgres(ql)?:\/\/.+/.test(url)) {
+    throw new ConfigError(
+      'DATABASE_LISTEN_URL must look like postgres://user:pass@host:port/db (the database of DATABASE_URL, without a transaction pooler)',
+    );
+  }
+  return url;
+}
+
 export function sqliteFileOf(databaseUrl: string): string | null {
   if (!databaseUrl.startsWith('sqlite:')) return null;
   const path = databaseUrl.slice('sqlite:'.length);
@@ -186,6 +198,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: readInteger(env, 'PORT', 10001, 0, 65535),
     host: env.HOST || '127.0.0.1',
     databaseUrl,
+    databaseListenUrl: readListenUrl(env, databaseUrl),
     databasePoolSize: readInteger(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     dataDir,
     jwtSecret: readJwtSecret(env, nodeEnv, dataDir),

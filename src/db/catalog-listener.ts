@@ -28,9 +28,9 @@ export function parseCatalogChange(
   const resourceAt = payload.lastIndexOf(' ', versionAt - 1);
   if (resourceAt <= 0) return null;
   const resource = payload.slice(resourceAt + 1, versionAt);
-  const version = Number(payload.slice(versionAt + 1));
-  if (!isCatalogResource(resource) || !Number.isSafeInteger(version)) return null;
-  return { schema: payload.slice(0, resourceAt), resource, version };
+  const digits = payload.slice(versionAt + 1);
+  if (!isCatalogResource(resource) || !/^\d{1,15}$/.test(digits)) return null;
+  return { schema: payload.slice(0, resourceAt), resource, version: Number(digits) };
 }
 
 /**

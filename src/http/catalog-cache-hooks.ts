@@ -1,4 +1,8 @@
-import type { onSendHookHandler, preHandlerAsyncHookHandler } from 'fastify';
+import type {
+  onSendAsyncHookHandler,
+  onSendHookHandler,
+  preHandlerAsyncHookHandler,
+} from 'fastify';
 import type { CatalogResource } from '../shared/catalog-resources.js';
 import type { CatalogCache } from './catalog-cache.js';
 import { catalogCacheKeyOf } from './catalog-cache-key.js';
@@ -26,8 +30,8 @@ export interface CatalogReadHooks {
 export interface CatalogCacheHooks {
   /** The hooks of reads whose answers are built from these tables. */
   readonly reads: (dependsOn: readonly CatalogResource[]) => CatalogReadHooks;
-  /** onSend of writes to this table: drops what they can have changed before the writer hears back. */
-  readonly writes: (resource: CatalogResource) => onSendHookHandler;
+  /** onSend of catalog writes: drops what they changed before the writer hears back. */
+  readonly afterWrite: onSendAsyncHookHandler;
 }
 
 // A copy with its own memory: a small Buffer.from() slice would pin a shared 8 KiB pool slab.
@@ -45,7 +49,7 @@ const refused = (statusCode: number): boolean => statusCode >= 400 && statusCode
 export function catalogCacheHooks(cache: CatalogCache | null): CatalogCacheHooks {
   if (cache === null) {
     const reads = { serveCached: async () => {}, keepAnswer: passThrough };
-    return { reads: () => reads, writes: () => passThrough };
+    return { reads: () => reads, afterWrite: async (_request, _reply, payload) => payload };
   }
   return {
     reads: (dependsOn) => ({
@@ -72,10 +76,12 @@ export function catalogCacheHooks(cache: CatalogCache | null): CatalogCacheHooks
         done(null, payload);
       },
     }),
-    writes: (resource) => (_request, reply, payload, done) => {
+    // The write's trigger bumped its table's version: reading the versions drops exactly what it
+    // changed, once (the poll and the notification that follow find nothing new).
+    afterWrite: async (_request, reply, payload) => {
       // A refused write changed nothing; anything else may have committed.
-      if (!refused(reply.statusCode)) cache.invalidate(resource);
-      done(null, payload);
+      if (!refused(reply.statusCode)) await cache.refresh();
+      return payload;
     },
   };
 }

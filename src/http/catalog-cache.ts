@@ -23,11 +23,12 @@ export interface CatalogCacheOptions {
 
 /**
  * Serialized answers to catalog reads, by canonical request, each tagged with the tables it was
- * read from (8 MiB and 10,000 entries at most by default, keys and overhead counted). This
- * instance's writes drop the answers of the table they wrote before they answer; other
- * instances' writes are seen by notification (versionCommitted) or by polling the versions
- * (every 500 ms by default, every 10 s while notifications arrive). While the versions cannot be
- * read, nothing is cached or served from the cache.
+ * read from (8 MiB and 10,000 entries at most by default, keys and overhead counted). Every write
+ * bumps its table's version (database triggers); an answer goes when a version it was read from
+ * moves. This instance's writes read the versions before they answer; other instances' writes
+ * are seen by notification (versionCommitted) or by polling the versions (every 500 ms by
+ * default, every 10 s while notifications arrive). While the versions cannot be read, nothing is
+ * cached or served from the cache.
  */
 export class CatalogCache {
   private readonly entries: CatalogEntries;
@@ -37,9 +38,11 @@ export class CatalogCache {
     directors: 0,
   };
   private knownVersions: Record<CatalogResource, number> | null = null;
-  private listening = false;
+  private notified = false;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
+  private refreshesStarted = 0;
+  private refreshApplied = 0;
   private hits = 0;
   private misses = 0;
   private readonly pollMs: number;
@@ -125,29 +128,32 @@ export class CatalogCache {
     this.invalidate(resource);
   }
 
+  /** Whether change notifications arrive (PostgreSQL, while the listener is connected). */
+  get listening(): boolean {
+    return this.notified;
+  }
+
   /** Whether change notifications arrive; either way, writes no notification told of are read now. */
   setListening(listening: boolean): void {
-    this.listening = listening;
+    this.notified = listening;
     void this.refresh().then(() => this.schedulePoll());
   }
 
-  /** Reads the versions now (a timer calls this every pollMs, or listeningPollMs). */
+  /**
+   * Reads the versions now and drops the answers of every table whose version moved (a timer calls
+   * this every pollMs, or listeningPollMs; a write of this instance, before it answers).
+   */
   async refresh(): Promise<void> {
+    const started = ++this.refreshesStarted;
     try {
       const versions = await this.options.readVersions();
-      const known = this.knownVersions;
-      if (known === null) {
-        this.invalidate();
-        this.knownVersions = { ...versions };
-        return;
-      }
-      for (const resource of CATALOG_RESOURCES) {
-        // Lower than known: a read overtaken by a notification, or a restored database; drop anyway.
-        if (versions[resource] === known[resource]) continue;
-        known[resource] = versions[resource];
-        this.invalidate(resource);
-      }
+      // A read that began before one already applied brings older news.
+      if (started < this.refreshApplied) return;
+      this.refreshApplied = started;
+      this.adopt(versions);
     } catch (error) {
+      if (started < this.refreshApplied) return;
+      this.refreshApplied = started;
       if (this.knownVersions !== null)
         this.options.log.warn({ err: error }, 'catalog cache off: versions unknown');
       this.knownVersions = null;
@@ -155,10 +161,25 @@ export class CatalogCache {
     }
   }
 
+  private adopt(versions: CatalogVersions): void {
+    const known = this.knownVersions;
+    if (known === null) {
+      this.invalidate();
+      this.knownVersions = { ...versions };
+      return;
+    }
+    for (const resource of CATALOG_RESOURCES) {
+      // Lower than known as well: a restored database counts from lower.
+      if (versions[resource] === known[resource]) continue;
+      known[resource] = versions[resource];
+      this.invalidate(resource);
+    }
+  }
+
   private schedulePoll(): void {
     clearTimeout(this.timer);
     if (this.stopped) return;
-    const trusted = this.listening && this.knownVersions !== null;
+    const trusted = this.notified && this.knownVersions !== null;
     this.timer = setTimeout(
       () => void this.refresh().then(() => this.schedulePoll()),
       trusted ? this.listeningPollMs : this.pollMs,

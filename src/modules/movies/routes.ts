@@ -23,7 +23,6 @@ export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
   const writeErrors = errorResponses(400, 401, 403, 404, 413, 415);
   // A movie embeds its genre's and director's names.
   const reads = cache.reads(['movies', 'genres', 'directors']);
-  const invalidate = cache.writes('movies');
 
   app.get('/movies/', {
     onRequest: guards.catalogRead,
@@ -58,7 +57,7 @@ export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
 
   app.post('/movies/', {
     onRequest: guards.requireAdmin,
-    onSend: invalidate,
+    onSend: cache.afterWrite,
     schema: {
       ...common,
       summary: 'Create a movie',
@@ -73,7 +72,7 @@ export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
 
   app.put('/movies/:id', {
     onRequest: guards.requireAdmin,
-    onSend: invalidate,
+    onSend: cache.afterWrite,
     schema: {
       ...common,
       summary: 'Replace a movie (fields left out get their defaults)',
@@ -89,7 +88,7 @@ export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
 
   app.patch('/movies/:id', {
     onRequest: guards.requireAdmin,
-    onSend: invalidate,
+    onSend: cache.afterWrite,
     schema: {
       ...common,
       summary: 'Change some fields of a movie',
@@ -105,7 +104,7 @@ export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
 
   app.delete('/movies/:id', {
     onRequest: guards.requireAdmin,
-    onSend: invalidate,
+    onSend: cache.afterWrite,
     schema: {
       ...common,
       summary: 'Delete a movie',

@@ -35,7 +35,6 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
   const readErrors = errorResponses(400, 401);
   const writeErrors = errorResponses(400, 401, 403, 404, 413, 415);
   const reads = cache.reads([resource]);
-  const invalidate = cache.writes(resource);
 
   app.get(`/${resource}/`, {
     onRequest: guards.catalogRead,
@@ -70,7 +69,7 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
 
   app.post(`/${resource}/`, {
     onRequest: guards.requireAdmin,
-    onSend: invalidate,
+    onSend: cache.afterWrite,
     schema: {
       tags,
       security,
@@ -86,7 +85,7 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
 
   app.put(`/${resource}/:id`, {
     onRequest: guards.requireAdmin,
-    onSend: invalidate,
+    onSend: cache.afterWrite,
     schema: {
       tags,
       security,
@@ -103,7 +102,7 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
 
   app.patch(`/${resource}/:id`, {
     onRequest: guards.requireAdmin,
-    onSend: invalidate,
+    onSend: cache.afterWrite,
     schema: {
       tags,
       security,
@@ -123,7 +122,7 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
 
   app.delete(`/${resource}/:id`, {
     onRequest: guards.requireAdmin,
-    onSend: invalidate,
+    onSend: cache.afterWrite,
     schema: {
       tags,
       security,
