@@ -97,6 +97,33 @@ describe('CatalogCache by resource', () => {
     cache.stop();
   });
 
+  it('When a version read is overtaken by a later one, then its older news is not applied', async () => {
+    const answers: ((versions: { movies: number; genres: number; directors: number }) => void)[] =
+      [];
+    const cache = new CatalogCache({
+      readVersions: () => new Promise((resolve) => answers.push(resolve)),
+      log: pino({ level: 'silent' }),
+      pollMs: 3_600_000,
+    });
+    const started = cache.start();
+    answers[0]?.({ movies: 1, genres: 1, directors: 1 });
+    await started;
+    cache.store('/genres/', cache.generationOf(['genres']), answer('g'), ['genres']);
+    const older = cache.refresh();
+    const newer = cache.refresh();
+    answers[2]?.({ movies: 2, genres: 1, directors: 1 });
+    await newer;
+    answers[1]?.({ movies: 1, genres: 0, directors: 1 });
+    await older;
+    assert.ok(cache.get('/genres/'), 'the older read is not taken for a restored database');
+    cache.store('/movies/ 1', cache.generationOf(MOVIE_SOURCES), answer('m2'), MOVIE_SOURCES);
+    const again = cache.refresh();
+    answers[3]?.({ movies: 2, genres: 1, directors: 1 });
+    await again;
+    assert.ok(cache.get('/movies/ 1'), 'version 2 is already known');
+    cache.stop();
+  });
+
   it('When notifications arrive, then the poll slows down; when they stop, it is back at once', async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
     const { cache, reads } = cacheOver({ movies: 1, genres: 1, directors: 1 });
