@@ -16,9 +16,15 @@ export interface CatalogListenerEvents {
 export interface CatalogListenerOptions {
   readonly minRetryMs?: number;
   readonly maxRetryMs?: number;
+  /** How often the listening connection must answer a query, and how soon. */
+  readonly heartbeatMs?: number;
+  readonly heartbeatTimeoutMs?: number;
 }
 
 const CONNECT_TIMEOUT_MS = 3000;
+
+const asError = (error: unknown): Error =>
+  error instanceof Error ? error : new Error(String(error));
 
 /** Parses "<schema> <table> <version>"; a schema name may itself hold spaces. */
 export function parseCatalogChange(
@@ -36,7 +42,8 @@ export function parseCatalogChange(
 /**
  * One PostgreSQL connection of its own, outside the pool, that LISTENs for catalog writes of every
  * instance, the CLI and the importer. A dropped or refused connection is reported, never thrown,
- * and retried with a doubling delay (100 ms to 5 s by default).
+ * and retried with a doubling delay (100 ms to 5 s by default). A connection that stops answering
+ * (a network that drops packets silently) counts as dropped: it must answer every 5 s within 3 s.
  */
 export class CatalogListener {
   private client: pg.Client | null = null;
@@ -45,8 +52,11 @@ export class CatalogListener {
   private stopped = false;
   private retryMs: number;
   private retryTimer: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
   private readonly minRetryMs: number;
   private readonly maxRetryMs: number;
+  private readonly heartbeatMs: number;
+  private readonly heartbeatTimeoutMs: number;
 
   constructor(
     private readonly databaseUrl: string,
@@ -55,6 +65,8 @@ export class CatalogListener {
   ) {
     this.minRetryMs = options.minRetryMs ?? 100;
     this.maxRetryMs = options.maxRetryMs ?? 5000;
+    this.heartbeatMs = options.heartbeatMs ?? 5000;
+    this.heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 3000;
     this.retryMs = this.minRetryMs;
   }
 
@@ -65,6 +77,7 @@ export class CatalogListener {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    clearInterval(this.heartbeat);
     const client = this.client;
     this.client = null;
     await client?.end().catch(() => undefined);
@@ -76,6 +89,8 @@ export class CatalogListener {
       connectionString: this.databaseUrl,
       keepAlive: true,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      // Past this, a query counts as unanswered and the connection as lost.
+      query_timeout: this.heartbeatTimeoutMs,
     });
     this.client = client;
     client.on('error', (error) => this.lose(client, error));
@@ -87,13 +102,23 @@ export class CatalogListener {
       this.schema = rows[0]?.schema ?? null;
       await client.query(`LISTEN ${CATALOG_CHANNEL}`);
     } catch (error) {
-      this.lose(client, error instanceof Error ? error : new Error(String(error)));
+      this.lose(client, asError(error));
       return;
     }
     if (this.client !== client) return;
     this.listening = true;
     this.retryMs = this.minRetryMs;
+    this.heartbeat = setInterval(() => void this.checkAnswers(client), this.heartbeatMs);
+    this.heartbeat.unref();
     this.events.onListening();
+  }
+
+  private async checkAnswers(client: pg.Client): Promise<void> {
+    try {
+      await client.query('select 1');
+    } catch (error) {
+      this.lose(client, asError(error));
+    }
   }
 
   private receive(message: pg.Notification): void {
@@ -109,8 +134,10 @@ export class CatalogListener {
     this.client = null;
     const wasListening = this.listening;
     this.listening = false;
+    clearInterval(this.heartbeat);
     client.removeAllListeners('notification');
-    void client.end().catch(() => undefined);
+    // end() would wait for a goodbye that a silent network never delivers.
+    client.connection.stream.destroy();
     if (this.stopped) return;
     this.events.onLost(error, wasListening);
     this.retryTimer = setTimeout(() => void this.connect(), this.retryMs);

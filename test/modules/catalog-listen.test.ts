@@ -29,8 +29,12 @@ function withParameter(url: string, name: string, value: string): string {
 
 const count = (text: string, part: string) => text.split(part).length - 1;
 
-async function eventually(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 8000;
+async function eventually(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  withinMs = 8000,
+): Promise<void> {
+  const deadline = Date.now() + withinMs;
   while (!(await check())) {
     assert.ok(Date.now() < deadline, `never happened: ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -171,5 +175,27 @@ describe('Catalog writes reach other processes by LISTEN/NOTIFY', { skip }, () =
     await new Promise((resolve) => setTimeout(resolve, 500));
     await changeAndSee(proxied);
     assert.equal(proxied.child.exitCode, null, 'the process is still up');
+  });
+
+  it('When the network swallows what the listener sends, then it counts as lost within seconds, the poll takes over, and listening resumes', async () => {
+    await changeAndSee(proxied);
+    const lost = count(proxied.logs(), NOT_LISTENING);
+    const listened = count(proxied.logs(), LISTENING);
+    proxy.swallow();
+    // The listening connection must answer every 5 s within 3 s.
+    await eventually(
+      () => count(proxied.logs(), NOT_LISTENING) === lost + 1,
+      'the silence noticed',
+      15_000,
+    );
+    await changeAndSee(proxied);
+    proxy.forward();
+    await eventually(
+      () => count(proxied.logs(), LISTENING) === listened + 1,
+      'listening again',
+      15_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await changeAndSee(proxied);
   });
 });
