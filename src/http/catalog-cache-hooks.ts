@@ -43,8 +43,6 @@ function ownedCopy(payload: string): Buffer {
 
 const passThrough: onSendHookHandler = (_request, _reply, payload, done) => done(null, payload);
 
-const refused = (statusCode: number): boolean => statusCode >= 400 && statusCode < 500;
-
 /** The hooks of the catalog routes; with no cache (RESPONSE_CACHE_MB=0) they do nothing. */
 export function catalogCacheHooks(cache: CatalogCache | null): CatalogCacheHooks {
   if (cache === null) {
@@ -79,8 +77,9 @@ export function catalogCacheHooks(cache: CatalogCache | null): CatalogCacheHooks
     // The write's trigger bumped its table's version: reading the versions drops exactly what it
     // changed, once (the poll and the notification that follow find nothing new).
     afterWrite: async (_request, reply, payload) => {
-      // A refused write changed nothing; anything else may have committed.
-      if (!refused(reply.statusCode)) await cache.refresh();
+      if (reply.statusCode < 300) await cache.refresh();
+      // A failed write may have committed; with the database in trouble, don't wait on it again.
+      else if (reply.statusCode >= 500) cache.invalidate();
       return payload;
     },
   };
