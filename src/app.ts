@@ -15,10 +15,9 @@ import { TokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import type { Database } from './db/schema.js';
 import { AppError } from './errors.js';
-import { readCatalogVersion } from './db/catalog-version.js';
 import { dialectOf } from './db/database.js';
 import { startPurging } from './db/purge.js';
-import { CatalogCache } from './http/catalog-cache.js';
+import { startCatalogCache } from './catalog-cache-setup.js';
 import { catalogCacheHooks } from './http/catalog-cache-hooks.js';
 import { clientErrorHandler } from './http/client-errors.js';
 import { registerCors } from './http/cors.js';
@@ -133,18 +132,7 @@ export async function buildApp({
       await sql`select 1`.execute(db);
     },
   });
-  const catalogCache =
-    config.responseCacheMb === 0
-      ? null
-      : new CatalogCache({
-          readVersion: () => readCatalogVersion(db),
-          log: app.log,
-          maxBytes: config.responseCacheMb * 1024 * 1024,
-        });
-  if (catalogCache !== null) {
-    await catalogCache.start();
-    app.addHook('onClose', async () => catalogCache.stop());
-  }
+  const catalogCache = await startCatalogCache(app, config, db);
   app.decorate('catalogCache', catalogCache);
   const cache = catalogCacheHooks(catalogCache);
 

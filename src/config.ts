@@ -12,6 +12,8 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly databaseUrl: string;
+  /** PostgreSQL: where the catalog change listener connects (LISTEN needs a session, not a pooler). */
+  readonly databaseListenUrl: string;
   readonly databasePoolSize: number;
   readonly dataDir: string;
   readonly jwtSecret: Buffer;
@@ -34,6 +36,10 @@ export interface Config {
   readonly hashConcurrencyPerClient: number;
   /** Budget of the catalog response cache in MiB; 0 turns the cache off. */
   readonly responseCacheMb: number;
+  /** How often the catalog versions are read while no change notifications arrive (ms). */
+  readonly catalogPollMs: number;
+  /** How often they are read while PostgreSQL notifications arrive: a safety net (ms). */
+  readonly catalogPollWhileListeningMs: number;
   /** For users imported from the Flask service (one global salt, fixed count). */
   readonly legacyPasswordSalt: string;
   readonly legacyPasswordIterations: number;
@@ -126,6 +132,16 @@ function readDatabaseUrl(env: Env): string {
   return url;
 }
 
+function readListenUrl(env: Env, databaseUrl: string): string {
+  const url = env.DATABASE_LISTEN_URL || databaseUrl;
+  if (url !== databaseUrl && !/^postgres(ql)?:\/\/.+/.test(url)) {
+    throw new ConfigError(
+      'DATABASE_LISTEN_URL must look like postgres://user:pass@host:port/db (the database of DATABASE_URL, without a transaction pooler)',
+    );
+  }
+  return url;
+}
+
 export function sqliteFileOf(databaseUrl: string): string | null {
   if (!databaseUrl.startsWith('sqlite:')) return null;
   const path = databaseUrl.slice('sqlite:'.length);
@@ -182,6 +198,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: readInteger(env, 'PORT', 10001, 0, 65535),
     host: env.HOST || '127.0.0.1',
     databaseUrl,
+    databaseListenUrl: readListenUrl(env, databaseUrl),
     databasePoolSize: readInteger(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     dataDir,
     jwtSecret: readJwtSecret(env, nodeEnv, dataDir),
@@ -206,6 +223,14 @@ export function loadConfig(env: Env = process.env): Config {
     registrationsPerMinute: readInteger(env, 'REGISTRATIONS_PER_MINUTE', 20, 1, 1e6),
     hashConcurrencyPerClient: readInteger(env, 'HASH_CONCURRENCY_PER_CLIENT', 2, 1, 1000),
     responseCacheMb: readInteger(env, 'RESPONSE_CACHE_MB', 8, 0, 4096),
+    catalogPollMs: readInteger(env, 'CATALOG_POLL_MS', 500, 10, day * 1000),
+    catalogPollWhileListeningMs: readInteger(
+      env,
+      'CATALOG_POLL_WHILE_LISTENING_MS',
+      10_000,
+      10,
+      day * 1000,
+    ),
     legacyPasswordSalt: env.LEGACY_PASSWORD_SALT ?? 'secret here',
     legacyPasswordIterations: readInteger(
       env,

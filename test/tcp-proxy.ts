@@ -36,6 +36,15 @@ export class TcpProxy {
     this.cutAll();
   }
 
+  /** Open connections stay open but nothing passes any more, as when packets are dropped silently. */
+  swallow(): void {
+    this.mode = 'stall';
+    for (const socket of this.sockets) {
+      socket.unpipe();
+      socket.pause();
+    }
+  }
+
   forward(): void {
     this.mode = 'forward';
   }

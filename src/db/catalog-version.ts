@@ -1,12 +1,18 @@
 import type { Kysely } from 'kysely';
+import type { CatalogResource, CatalogVersions } from '../shared/catalog-resources.js';
 import type { Database } from './schema.js';
 
-/** Bumped by triggers on every write to movies, genres or directors. */
-export async function readCatalogVersion(db: Kysely<Database>): Promise<number> {
-  const row = await db
-    .selectFrom('catalog_version')
-    .select('version')
-    .where('id', '=', 1)
-    .executeTakeFirstOrThrow();
-  return Number(row.version);
+/** The version of each catalog table, bumped by triggers on every write to it. */
+export async function readCatalogVersions(db: Kysely<Database>): Promise<CatalogVersions> {
+  const rows = await db.selectFrom('catalog_versions').select(['resource', 'version']).execute();
+  const versionOf = (resource: CatalogResource): number => {
+    const row = rows.find((candidate) => candidate.resource === resource);
+    if (row === undefined) throw new Error(`catalog_versions has no row for ${resource}`);
+    return Number(row.version);
+  };
+  return {
+    movies: versionOf('movies'),
+    genres: versionOf('genres'),
+    directors: versionOf('directors'),
+  };
 }

@@ -12,9 +12,9 @@ export const COPY_PLAN: Readonly<Record<string, TablePlan>> = {
   favorites: { copy: true, key: ['user_id', 'movie_id'] },
   // Signed-in users stay signed in: their refresh tokens keep rotating on the copy.
   refresh_families: { copy: true, key: ['id'] },
-  catalog_version: {
+  catalog_versions: {
     copy: false,
-    reason: "the target's own cache counter, created by its migrations and bumped as rows arrive",
+    reason: "the target's own cache counters, created by its migrations and bumped as rows arrive",
   },
   attempt_counters: {
     copy: false,

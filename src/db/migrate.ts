@@ -15,6 +15,7 @@ import * as addProfilesAndFavorites from './migrations/2026_11_26_005_add_profil
 import * as widenKeyColumns from './migrations/2026_11_27_006_widen_key_columns.js';
 import * as refreshGenerations from './migrations/2026_11_27_007_refresh_generations.js';
 import * as attemptCounters from './migrations/2026_11_27_008_attempt_counters.js';
+import * as catalogVersionsByResource from './migrations/2026_11_27_009_catalog_versions_by_resource.js';
 import type { Database } from './schema.js';
 
 const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_27_006_widen_key_columns': widenKeyColumns,
   '2026_11_27_007_refresh_generations': refreshGenerations,
   '2026_11_27_008_attempt_counters': attemptCounters,
+  '2026_11_27_009_catalog_versions_by_resource': catalogVersionsByResource,
 };
 
 export const MIGRATION_NAMES = Object.keys(migrations);

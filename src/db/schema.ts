@@ -68,8 +68,9 @@ export interface AttemptCounterTable {
   blocked_until: Generated<number>;
 }
 
-export interface CatalogVersionTable {
-  id: number;
+/** One row per catalog table (movies, genres, directors), bumped by triggers on every write. */
+export interface CatalogVersionsTable {
+  resource: string;
   version: number;
 }
 
@@ -80,7 +81,7 @@ export interface Database {
   users: UserTable;
   refresh_families: RefreshFamilyTable;
   attempt_counters: AttemptCounterTable;
-  catalog_version: CatalogVersionTable;
+  catalog_versions: CatalogVersionsTable;
   favorites: FavoriteTable;
 }
 

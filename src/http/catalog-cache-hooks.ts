@@ -1,4 +1,9 @@
-import type { onSendHookHandler, preHandlerAsyncHookHandler } from 'fastify';
+import type {
+  onSendAsyncHookHandler,
+  onSendHookHandler,
+  preHandlerAsyncHookHandler,
+} from 'fastify';
+import type { CatalogResource } from '../shared/catalog-resources.js';
 import type { CatalogCache } from './catalog-cache.js';
 import { catalogCacheKeyOf } from './catalog-cache-key.js';
 
@@ -15,13 +20,18 @@ declare module 'fastify' {
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-export interface CatalogCacheHooks {
-  /** preHandler of catalog reads: answers from the cache when it can. */
+export interface CatalogReadHooks {
+  /** preHandler: answers from the cache when it can. */
   readonly serveCached: preHandlerAsyncHookHandler;
-  /** onSend of catalog reads: keeps a 200 answer for the next identical request. */
+  /** onSend: keeps a 200 answer for the next identical request. */
   readonly keepAnswer: onSendHookHandler;
-  /** onSend of catalog writes: clears the cache before the writer hears back. */
-  readonly invalidate: onSendHookHandler;
+}
+
+export interface CatalogCacheHooks {
+  /** The hooks of reads whose answers are built from these tables. */
+  readonly reads: (dependsOn: readonly CatalogResource[]) => CatalogReadHooks;
+  /** onSend of catalog writes: drops what they changed before the writer hears back. */
+  readonly afterWrite: onSendAsyncHookHandler;
 }
 
 // A copy with its own memory: a small Buffer.from() slice would pin a shared 8 KiB pool slab.
@@ -36,39 +46,47 @@ const passThrough: onSendHookHandler = (_request, _reply, payload, done) => done
 /** The hooks of the catalog routes; with no cache (RESPONSE_CACHE_MB=0) they do nothing. */
 export function catalogCacheHooks(cache: CatalogCache | null): CatalogCacheHooks {
   if (cache === null) {
-    return { serveCached: async () => {}, keepAnswer: passThrough, invalidate: passThrough };
+    const reads = { serveCached: async () => {}, keepAnswer: passThrough };
+    return { reads: () => reads, afterWrite: async (_request, _reply, payload) => payload };
   }
   return {
-    serveCached: async (request, reply) => {
-      const key = catalogCacheKeyOf(request);
-      const hit = cache.get(key);
-      if (!hit) {
-        request.catalogCacheTicket = { key, generation: cache.generation };
-        return;
-      }
-      if (hit.link !== undefined) reply.header('link', hit.link);
-      if (hit.totalCount !== undefined) {
-        reply.header('x-total-count', hit.totalCount);
-        reply.header('preference-applied', 'count=exact');
-      }
-      return reply.header('content-type', JSON_TYPE).send(hit.body);
-    },
-    keepAnswer: (request, reply, payload, done) => {
-      const ticket = request.catalogCacheTicket;
-      if (ticket !== null && reply.statusCode === 200 && typeof payload === 'string') {
-        const link = reply.getHeader('link');
-        const totalCount = reply.getHeader('x-total-count');
-        cache.store(ticket.key, ticket.generation, {
-          body: ownedCopy(payload),
-          link: typeof link === 'string' ? link : undefined,
-          ...(typeof totalCount === 'string' && { totalCount }),
-        });
-      }
-      done(null, payload);
-    },
-    invalidate: (_request, _reply, payload, done) => {
-      cache.invalidate();
-      done(null, payload);
+    reads: (dependsOn) => ({
+      serveCached: async (request, reply) => {
+        const key = catalogCacheKeyOf(request);
+        const hit = cache.get(key);
+        if (!hit) {
+          request.catalogCacheTicket = { key, generation: cache.generationOf(dependsOn) };
+          return;
+        }
+        if (hit.link !== undefined) reply.header('link', hit.link);
+        if (hit.totalCount !== undefined) {
+          reply.header('x-total-count', hit.totalCount);
+          reply.header('preference-applied', 'count=exact');
+        }
+        return reply.header('content-type', JSON_TYPE).send(hit.body);
+      },
+      keepAnswer: (request, reply, payload, done) => {
+        const ticket = request.catalogCacheTicket;
+        if (ticket !== null && reply.statusCode === 200 && typeof payload === 'string') {
+          const link = reply.getHeader('link');
+          const totalCount = reply.getHeader('x-total-count');
+          const response = {
+            body: ownedCopy(payload),
+            link: typeof link === 'string' ? link : undefined,
+            ...(typeof totalCount === 'string' && { totalCount }),
+          };
+          cache.store(ticket.key, ticket.generation, response, dependsOn);
+        }
+        done(null, payload);
+      },
+    }),
+    // The write's trigger bumped its table's version: reading the versions drops exactly what it
+    // changed, once (the poll and the notification that follow find nothing new).
+    afterWrite: async (_request, reply, payload) => {
+      if (reply.statusCode < 300) await cache.refresh();
+      // A failed write may have committed; with the database in trouble, don't wait on it again.
+      else if (reply.statusCode >= 500) cache.invalidate();
+      return payload;
     },
   };
 }

@@ -1,139 +1,189 @@
 import type { FastifyBaseLogger } from 'fastify';
+import {
+  CATALOG_RESOURCES,
+  type CatalogResource,
+  type CatalogVersions,
+} from '../shared/catalog-resources.js';
+import { CatalogEntries, type CachedResponse } from './catalog-entries.js';
 
-export interface CachedResponse {
-  readonly body: Buffer;
-  readonly link: string | undefined;
-  /** X-Total-Count of a counted list answer (Prefer: count=exact). */
-  readonly totalCount?: string;
-}
+export { ENTRY_OVERHEAD_BYTES, entryCost, type CachedResponse } from './catalog-entries.js';
 
 export interface CatalogCacheOptions {
-  /** Reads the database's catalog version, bumped by every catalog write of any instance. */
-  readonly readVersion: () => Promise<number>;
+  /** Reads the version of each catalog table, bumped by every write of any instance. */
+  readonly readVersions: () => Promise<CatalogVersions>;
   readonly log: FastifyBaseLogger;
+  /** How often versions are read while no change notifications arrive. */
   readonly pollMs?: number;
+  /** How often they are read while notifications arrive: a safety net. */
+  readonly listeningPollMs?: number;
   readonly maxBytes?: number;
   readonly maxEntryBytes?: number;
   readonly maxEntries?: number;
 }
 
-interface Entry {
-  readonly response: CachedResponse;
-  readonly cost: number;
-}
-
 /**
- * What an entry costs besides its key, body and Link: the Map slot, the entry objects, and the
- * Buffer with its own backing store (measured on Node 20: about 300 bytes of heap, 700 of RSS).
- */
-export const ENTRY_OVERHEAD_BYTES = 1024;
-
-/** Bytes an entry is counted for: strings at two bytes a character, as V8 may store them. */
-export function entryCost(key: string, response: CachedResponse): number {
-  return (
-    ENTRY_OVERHEAD_BYTES +
-    key.length * 2 +
-    response.body.length +
-    (response.link === undefined ? 0 : response.link.length * 2) +
-    (response.totalCount === undefined ? 0 : response.totalCount.length * 2)
-  );
-}
-
-/**
- * Serialized answers to catalog reads, by canonical request (8 MiB and 10,000 entries at most by
- * default, keys and overhead counted). This instance's writes clear it before they answer;
- * other instances' writes are seen by polling the catalog version (every 500 ms by default).
- * While the version cannot be read, nothing is cached or served from the cache.
+ * Serialized answers to catalog reads, by canonical request, each tagged with the tables it was
+ * read from (8 MiB and 10,000 entries at most by default, keys and overhead counted). Every write
+ * bumps its table's version (database triggers); an answer goes when a version it was read from
+ * moves. This instance's writes read the versions before they answer; other instances' writes
+ * are seen by notification (versionCommitted) or by polling the versions (every 500 ms by
+ * default, every 10 s while notifications arrive). While the versions cannot be read, nothing is
+ * cached or served from the cache.
  */
 export class CatalogCache {
-  private readonly entries = new Map<string, Entry>();
-  private bytes = 0;
-  private generationCounter = 0;
-  private knownVersion: number | null = null;
+  private readonly entries: CatalogEntries;
+  private readonly generations: Record<CatalogResource, number> = {
+    movies: 0,
+    genres: 0,
+    directors: 0,
+  };
+  private knownVersions: Record<CatalogResource, number> | null = null;
+  private notified = false;
+  private stopped = false;
   private timer: NodeJS.Timeout | undefined;
+  private refreshesStarted = 0;
+  private refreshApplied = 0;
+  private hits = 0;
+  private misses = 0;
   private readonly pollMs: number;
-  private readonly maxBytes: number;
-  private readonly maxEntryBytes: number;
-  private readonly maxEntries: number;
+  private readonly listeningPollMs: number;
 
   constructor(private readonly options: CatalogCacheOptions) {
     this.pollMs = options.pollMs ?? 500;
-    this.maxBytes = options.maxBytes ?? 8 * 1024 * 1024;
-    this.maxEntryBytes = Math.min(options.maxEntryBytes ?? 1024 * 1024, this.maxBytes);
-    this.maxEntries = options.maxEntries ?? 10_000;
+    this.listeningPollMs = options.listeningPollMs ?? 10_000;
+    const maxBytes = options.maxBytes ?? 8 * 1024 * 1024;
+    this.entries = new CatalogEntries({
+      maxBytes,
+      maxEntryBytes: Math.min(options.maxEntryBytes ?? 1024 * 1024, maxBytes),
+      maxEntries: options.maxEntries ?? 10_000,
+    });
   }
 
   async start(): Promise<void> {
     await this.refresh();
-    this.timer = setInterval(() => void this.refresh(), this.pollMs);
-    this.timer.unref();
+    this.schedulePoll();
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.stopped = true;
+    clearTimeout(this.timer);
     this.invalidate();
   }
 
-  /** Changes whenever the cache is cleared; an answer read under an older generation is not kept. */
+  /** Changes whenever any answer is dropped; an answer read under an older generation is not kept. */
   get generation(): number {
-    return this.generationCounter;
+    return this.generationOf(CATALOG_RESOURCES);
+  }
+
+  /** Changes whenever answers read from one of these tables are dropped. */
+  generationOf(dependsOn: readonly CatalogResource[]): number {
+    let sum = 0;
+    for (const resource of dependsOn) sum += this.generations[resource];
+    return sum;
   }
 
   /** How many answers are kept and the bytes they are counted for. */
   get usage(): { readonly entries: number; readonly bytes: number } {
-    return { entries: this.entries.size, bytes: this.bytes };
+    return this.entries.usage;
+  }
+
+  /** Lookups answered from the cache and lookups that were not, since start. */
+  get stats(): { readonly hits: number; readonly misses: number } {
+    return { hits: this.hits, misses: this.misses };
   }
 
   get(key: string): CachedResponse | undefined {
-    if (this.knownVersion === null) return undefined;
-    const hit = this.entries.get(key);
-    if (hit) {
-      // Least recently used goes first when room is needed.
-      this.entries.delete(key);
-      this.entries.set(key, hit);
+    const hit = this.knownVersions === null ? undefined : this.entries.get(key);
+    if (hit) this.hits += 1;
+    else this.misses += 1;
+    return hit;
+  }
+
+  store(
+    key: string,
+    generation: number,
+    response: CachedResponse,
+    dependsOn: readonly CatalogResource[] = CATALOG_RESOURCES,
+  ): void {
+    if (this.knownVersions === null || generation !== this.generationOf(dependsOn)) return;
+    this.entries.set(key, response, dependsOn);
+  }
+
+  /** Drops the answers read from this table (every answer, without one); reads under way are not kept. */
+  invalidate(resource?: CatalogResource): void {
+    if (resource === undefined) {
+      for (const each of CATALOG_RESOURCES) this.generations[each] += 1;
+      this.entries.clear();
+      return;
     }
-    return hit?.response;
+    this.generations[resource] += 1;
+    this.entries.dropDependentsOf(resource);
   }
 
-  store(key: string, generation: number, response: CachedResponse): void {
-    if (generation !== this.generationCounter || this.knownVersion === null) return;
-    const cost = entryCost(key, response);
-    if (cost > this.maxEntryBytes) return;
-    this.remove(key);
-    this.entries.set(key, { response, cost });
-    this.bytes += cost;
-    for (const oldest of this.entries.keys()) {
-      if (this.bytes <= this.maxBytes && this.entries.size <= this.maxEntries) break;
-      this.remove(oldest);
-    }
+  /** A write committed this version of a table; news of a version already seen changes nothing. */
+  versionCommitted(resource: CatalogResource, version: number): void {
+    const known = this.knownVersions;
+    if (known === null || version <= known[resource]) return;
+    known[resource] = version;
+    this.invalidate(resource);
   }
 
-  invalidate(): void {
-    this.generationCounter += 1;
-    this.entries.clear();
-    this.bytes = 0;
+  /** Whether change notifications arrive (PostgreSQL, while the listener is connected). */
+  get listening(): boolean {
+    return this.notified;
   }
 
-  /** Reads the catalog version now (the timer calls this every pollMs). */
+  /** Whether change notifications arrive; either way, writes no notification told of are read now. */
+  setListening(listening: boolean): void {
+    this.notified = listening;
+    void this.refresh().then(() => this.schedulePoll());
+  }
+
+  /**
+   * Reads the versions now and drops the answers of every table whose version moved (a timer calls
+   * this every pollMs, or listeningPollMs; a write of this instance, before it answers).
+   */
   async refresh(): Promise<void> {
+    const started = ++this.refreshesStarted;
     try {
-      const version = await this.options.readVersion();
-      if (version !== this.knownVersion) {
-        this.invalidate();
-        this.knownVersion = version;
-      }
+      const versions = await this.options.readVersions();
+      // A read that began before one already applied brings older news.
+      if (started < this.refreshApplied) return;
+      this.refreshApplied = started;
+      this.adopt(versions);
     } catch (error) {
-      if (this.knownVersion !== null)
-        this.options.log.warn({ err: error }, 'catalog cache off: version unknown');
-      this.knownVersion = null;
+      if (started < this.refreshApplied) return;
+      this.refreshApplied = started;
+      if (this.knownVersions !== null)
+        this.options.log.warn({ err: error }, 'catalog cache off: versions unknown');
+      this.knownVersions = null;
       this.invalidate();
     }
   }
 
-  private remove(key: string): void {
-    const entry = this.entries.get(key);
-    if (entry === undefined) return;
-    this.entries.delete(key);
-    this.bytes -= entry.cost;
+  private adopt(versions: CatalogVersions): void {
+    const known = this.knownVersions;
+    if (known === null) {
+      this.invalidate();
+      this.knownVersions = { ...versions };
+      return;
+    }
+    for (const resource of CATALOG_RESOURCES) {
+      // Lower than known as well: a restored database counts from lower.
+      if (versions[resource] === known[resource]) continue;
+      known[resource] = versions[resource];
+      this.invalidate(resource);
+    }
+  }
+
+  private schedulePoll(): void {
+    clearTimeout(this.timer);
+    if (this.stopped) return;
+    const trusted = this.notified && this.knownVersions !== null;
+    this.timer = setTimeout(
+      () => void this.refresh().then(() => this.schedulePoll()),
+      trusted ? this.listeningPollMs : this.pollMs,
+    );
+    this.timer.unref();
   }
 }

@@ -10,9 +10,9 @@ function cacheWith(
   options: { maxBytes?: number; maxEntries?: number; maxEntryBytes?: number } = {},
 ) {
   return new CatalogCache({
-    readVersion: async () => {
+    readVersions: async () => {
       if (version.value instanceof Error) throw version.value;
-      return version.value;
+      return { movies: version.value, genres: version.value, directors: version.value };
     },
     log: pino({ level: 'silent' }),
     pollMs: 3_600_000,

@@ -75,6 +75,10 @@ describe('loadConfig', () => {
       ['RESPONSE_CACHE_MB', '0.5'],
       ['RESPONSE_CACHE_MB', 'lots'],
       ['RESPONSE_CACHE_MB', '5000'],
+      ['CATALOG_POLL_MS', '0'],
+      ['CATALOG_POLL_MS', 'often'],
+      ['CATALOG_POLL_WHILE_LISTENING_MS', '-1'],
+      ['DATABASE_LISTEN_URL', 'sqlite:./elsewhere.db'],
     ];
     for (const [name, value] of cases) {
       assert.throws(
@@ -83,6 +87,19 @@ describe('loadConfig', () => {
         `${name}=${value}`,
       );
     }
+  });
+
+  it('When the catalog settings are left out, then the poll is 500 ms, 10 s while listening, on DATABASE_URL', () => {
+    const config = loadConfig({ JWT_SECRET: strongSecret, DATABASE_URL: 'postgres://db/movies' });
+    assert.equal(config.catalogPollMs, 500);
+    assert.equal(config.catalogPollWhileListeningMs, 10_000);
+    assert.equal(config.databaseListenUrl, 'postgres://db/movies');
+    const direct = loadConfig({
+      JWT_SECRET: strongSecret,
+      DATABASE_URL: 'postgres://pooler/movies',
+      DATABASE_LISTEN_URL: 'postgres://db/movies',
+    });
+    assert.equal(direct.databaseListenUrl, 'postgres://db/movies');
   });
 
   it('When TRUST_PROXY is a count or a list, then it is kept as such', () => {

@@ -36,11 +36,12 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
   const security = bearerSecurity;
   const readErrors = errorResponses(400, 401);
   const writeErrors = errorResponses(400, 401, 403, 404, 413, 415);
+  const reads = cache.reads([resource]);
 
   app.get(`/${resource}/`, {
     onRequest: guards.catalogRead,
-    preHandler: cache.serveCached,
-    onSend: cache.keepAnswer,
+    preHandler: reads.serveCached,
+    onSend: reads.keepAnswer,
     schema: {
       tags,
       security,
@@ -57,8 +58,8 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
 
   app.get(`/${resource}/:id`, {
     onRequest: guards.catalogRead,
-    preHandler: cache.serveCached,
-    onSend: cache.keepAnswer,
+    preHandler: reads.serveCached,
+    onSend: reads.keepAnswer,
     schema: {
       tags,
       security,
@@ -71,7 +72,7 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
 
   app.post(`/${resource}/`, {
     onRequest: guards.requireAdmin,
-    onSend: cache.invalidate,
+    onSend: cache.afterWrite,
     schema: {
       tags,
       security,
@@ -87,7 +88,7 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
 
   app.put(`/${resource}/:id`, {
     onRequest: guards.requireAdmin,
-    onSend: cache.invalidate,
+    onSend: cache.afterWrite,
     schema: {
       tags,
       security,
@@ -104,7 +105,7 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
 
   app.patch(`/${resource}/:id`, {
     onRequest: guards.requireAdmin,
-    onSend: cache.invalidate,
+    onSend: cache.afterWrite,
     schema: {
       tags,
       security,
@@ -124,7 +125,7 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
 
   app.delete(`/${resource}/:id`, {
     onRequest: guards.requireAdmin,
-    onSend: cache.invalidate,
+    onSend: cache.afterWrite,
     schema: {
       tags,
       security,
