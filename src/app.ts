@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import { createGuards } from './auth/authenticate.js';
@@ -21,6 +20,7 @@ import { startCatalogCache } from './catalog-cache-setup.js';
 import { catalogCacheHooks } from './http/catalog-cache-hooks.js';
 import { clientErrorHandler } from './http/client-errors.js';
 import { registerCors } from './http/cors.js';
+import { registerRequestIdHeader, requestIdOf } from './http/request-id.js';
 import { registerDocs } from './http/docs.js';
 import { registerErrorHandler, sendError } from './http/error-handler.js';
 import { frameworkErrorHandler } from './http/framework-errors.js';
@@ -70,7 +70,7 @@ export async function buildApp({
     routerOptions: { ignoreTrailingSlash: true },
     frameworkErrors: frameworkErrorHandler(config.corsOrigins),
     clientErrorHandler: clientErrorHandler(config.corsOrigins),
-    genReqId: () => randomUUID(),
+    genReqId: (request) => requestIdOf(request.headers['x-request-id']),
     // One line per request (below) instead of Fastify's two.
     disableRequestLogging: true,
     childLoggerFactory: (logger) => logger,
@@ -96,6 +96,7 @@ export async function buildApp({
     );
   });
 
+  registerRequestIdHeader(app);
   await registerCors(app, config.corsOrigins);
   registerSecurityHeaders(app);
   registerRequestLogging(app);

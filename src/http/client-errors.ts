@@ -27,9 +27,11 @@ export function clientErrorHandler(corsOrigins: CorsOrigins) {
       : error.code === 'HPE_HEADER_OVERFLOW'
         ? 'The request line or headers are too large'
         : 'The request could not be read';
-    const body = JSON.stringify({ message, code: 'bad_request', request_id: randomUUID() });
+    const requestId = randomUUID();
+    const body = JSON.stringify({ message, code: 'bad_request', request_id: requestId });
     const headers = {
       ...fixedHeaders,
+      'x-request-id': requestId,
       'content-type': 'application/json; charset=utf-8',
       'content-length': String(Buffer.byteLength(body)),
       connection: 'close',

@@ -8,6 +8,7 @@ const EXPOSED_HEADERS = [
   'Preference-Applied',
   'Retry-After',
   'WWW-Authenticate',
+  'X-Request-Id',
   'X-Total-Count',
 ];
 

@@ -59,11 +59,14 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const appError = toAppError(error);
     if (appError.statusCode === 503) {
-      request.log.warn({ err: error }, 'database unavailable');
+      request.log.warn({ reqId: request.id, err: error }, 'database unavailable');
     } else if (appError.statusCode >= 500) {
-      request.log.error({ err: error }, 'request failed');
+      request.log.error({ reqId: request.id, err: error }, 'request failed');
     } else {
-      request.log.info({ status: appError.statusCode, code: appError.code }, appError.message);
+      request.log.info(
+        { reqId: request.id, status: appError.statusCode, code: appError.code },
+        appError.message,
+      );
     }
     return sendError(reply, appError);
   });

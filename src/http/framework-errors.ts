@@ -20,9 +20,11 @@ export function frameworkErrorHandler(corsOrigins: CorsOrigins) {
     const appError = message
       ? new AppError(400, 'bad_request', message)
       : new AppError(500, 'internal_error', 'Internal server error');
-    if (appError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ status: 400, code: error.code }, message);
+    if (appError.statusCode >= 500)
+      request.log.error({ reqId: request.id, err: error }, 'request failed');
+    else request.log.info({ reqId: request.id, status: 400, code: error.code }, message);
     reply.headers(securityHeaders);
+    reply.header('x-request-id', request.id);
     reply.headers(corsHeadersFor(corsOrigins, request.headers.origin));
     void sendError(reply, appError);
   };

@@ -13,7 +13,7 @@ export function registerRequestLogging(app: FastifyInstance): void {
   if (VERBOSE.includes(app.log.level)) {
     app.addHook('onRequest', (request, _reply, done) => {
       request.log.debug(
-        { method: request.method, url: loggedUrl(request.url), ip: request.ip },
+        { reqId: request.id, method: request.method, url: loggedUrl(request.url), ip: request.ip },
         'incoming request',
       );
       done();
@@ -23,6 +23,7 @@ export function registerRequestLogging(app: FastifyInstance): void {
   app.addHook('onResponse', (request, reply, done) => {
     request.log.info(
       {
+        reqId: request.id,
         method: request.method,
         url: loggedUrl(request.url),
         statusCode: reply.statusCode,

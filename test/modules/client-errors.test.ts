@@ -64,6 +64,7 @@ describe('Requests the HTTP parser refuses', () => {
       const parsed = JSON.parse(body) as Record<string, unknown>;
       assert.deepEqual(Object.keys(parsed).sort(), ['code', 'message', 'request_id']);
       assert.equal(parsed.code, 'bad_request');
+      assert.equal(headers['x-request-id'], parsed.request_id);
     });
   }
 
