@@ -43,13 +43,20 @@ function unstorableTextErrors(request: FastifyRequest): FieldErrors {
   return errors;
 }
 
+async function refuseUnstorableText(request: FastifyRequest): Promise<void> {
+  const errors = unstorableTextErrors(request);
+  if (Object.keys(errors).length > 0) throw validationError(errors);
+}
+
 /**
  * Text no database can store as sent is a 400 on every route, on SQLite as on PostgreSQL, before
- * any schema or handler sees it; unknown fields and query parameters included.
+ * any schema or handler sees it; unknown fields and query parameters included. It runs as each
+ * route's last preValidation hook, so the route's own refusals (a role the caller may not ask
+ * for: 403) and counts (registrations) come first, as they do for any other invalid body.
  */
 export function rejectUnstorableText(app: FastifyInstance): void {
-  app.addHook('preValidation', async (request) => {
-    const errors = unstorableTextErrors(request);
-    if (Object.keys(errors).length > 0) throw validationError(errors);
+  app.addHook('onRoute', (route) => {
+    const own = route.preValidation;
+    route.preValidation = [...(own === undefined ? [] : [own].flat()), refuseUnstorableText];
   });
 }

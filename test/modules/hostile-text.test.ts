@@ -115,6 +115,25 @@ describe('text a database cannot store', () => {
   });
 });
 
+describe('which error wins when a body holds text a database cannot store', () => {
+  it('When the body also asks for a role the caller may not set, then 403 comes first, as for any invalid body', async () => {
+    const registering = await ctx.app.inject({
+      method: 'POST',
+      url: '/users/',
+      payload: { username: NUL, password: 'long-enough-1', role: 'admin' },
+    });
+    assert.equal(registering.statusCode, 403, registering.body);
+    const me = await signedIn(ctx, 'nul-role-changer');
+    const promoting = await ctx.app.inject({
+      method: 'PATCH',
+      url: `/users/${me.id}`,
+      headers: me.headers,
+      payload: { username: NUL, role: 'admin' },
+    });
+    assert.equal(promoting.statusCode, 403, promoting.body);
+  });
+});
+
 describe('keys of text that grows when lower-cased', () => {
   const longest = (length: number) => DOTTED_CAPITAL_I.repeat(length);
 
