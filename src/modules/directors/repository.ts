@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, DirectorRow } from '../../db/schema.js';
+import { countRows, inIdPage } from '../../db/id-paging.js';
 import type { IdPageWindow } from '../../shared/keyset-cursor.js';
 
 type Db = Kysely<Database>;
@@ -15,24 +16,12 @@ export async function listDirectors(db: Db, window: IdPageWindow): Promise<Direc
   const rows = await db
     .selectFrom('directors')
     .selectAll()
-    .orderBy('id')
-    .limit(window.limit)
-    .$call((query) =>
-      window.afterId === undefined
-        ? query.offset(window.offset)
-        : query.where('id', '>', window.afterId),
-    )
+    .$call((query) => inIdPage(query, window))
     .execute();
   return rows.map(directorRowToDirector);
 }
 
-export async function countDirectors(db: Db): Promise<number> {
-  const row = await db
-    .selectFrom('directors')
-    .select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
-    .executeTakeFirstOrThrow();
-  return Number(row.count);
-}
+export const countDirectors = (db: Db): Promise<number> => countRows(db, 'directors');
 
 export async function findDirectorById(db: Db, id: number): Promise<Director | undefined> {
   const row = await db.selectFrom('directors').selectAll().where('id', '=', id).executeTakeFirst();

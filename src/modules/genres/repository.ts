@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, GenreRow } from '../../db/schema.js';
+import { countRows, inIdPage } from '../../db/id-paging.js';
 import type { IdPageWindow } from '../../shared/keyset-cursor.js';
 
 type Db = Kysely<Database>;
@@ -18,24 +19,12 @@ export async function listGenres(db: Db, window: IdPageWindow): Promise<Genre[]>
   const rows = await db
     .selectFrom('genres')
     .select(['id', 'name'])
-    .orderBy('id')
-    .limit(window.limit)
-    .$call((query) =>
-      window.afterId === undefined
-        ? query.offset(window.offset)
-        : query.where('id', '>', window.afterId),
-    )
+    .$call((query) => inIdPage(query, window))
     .execute();
   return rows.map(genreRowToGenre);
 }
 
-export async function countGenres(db: Db): Promise<number> {
-  const row = await db
-    .selectFrom('genres')
-    .select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
-    .executeTakeFirstOrThrow();
-  return Number(row.count);
-}
+export const countGenres = (db: Db): Promise<number> => countRows(db, 'genres');
 
 export async function findGenreById(db: Db, id: number): Promise<Genre | undefined> {
   const row = await db

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, UserRow } from '../../db/schema.js';
+import { countRows, inIdPage } from '../../db/id-paging.js';
 import type { IdPageWindow } from '../../shared/keyset-cursor.js';
 import type { UserPublic } from './schemas.js';
 
@@ -45,24 +46,12 @@ export async function listUsers(db: Db, window: IdPageWindow): Promise<UserPubli
   const rows = await db
     .selectFrom('users')
     .select(PUBLIC_COLUMNS)
-    .orderBy('id')
-    .limit(window.limit)
-    .$call((query) =>
-      window.afterId === undefined
-        ? query.offset(window.offset)
-        : query.where('id', '>', window.afterId),
-    )
+    .$call((query) => inIdPage(query, window))
     .execute();
   return rows.map(userRowToPublic);
 }
 
-export async function countUsers(db: Db): Promise<number> {
-  const row = await db
-    .selectFrom('users')
-    .select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
-    .executeTakeFirstOrThrow();
-  return Number(row.count);
-}
+export const countUsers = (db: Db): Promise<number> => countRows(db, 'users');
 
 export function findUserById(db: Db, id: number): Promise<UserRecord | undefined> {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
