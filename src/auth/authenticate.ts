@@ -74,12 +74,16 @@ export function createGuards(
     request.auth = authenticate(request);
   };
 
+  // Requests whose role was read already: several hooks of one request ask, the database once.
+  const confirmed = new WeakSet<FastifyRequest>();
+
   // Only tokens that claim admin cost a look-up; a user's token can only lose by it.
   async function confirmRole(request: FastifyRequest): Promise<AccessClaims | null> {
     const auth = request.auth;
-    if (auth === null || auth.role !== 'admin') return auth;
+    if (auth === null || auth.role !== 'admin' || confirmed.has(request)) return auth;
     const role = await currentRoleOf(auth.userId);
     if (role === null) throw GONE_USER;
+    confirmed.add(request);
     request.auth = role === auth.role ? auth : { ...auth, role };
     return request.auth;
   }
@@ -88,8 +92,7 @@ export function createGuards(
     requireUser,
     requireAdmin: async (request) => {
       request.auth = authenticate(request);
-      if (request.auth.role !== 'admin') throw forbidden('Only an admin may do this');
-      if ((await confirmRole(request))?.role !== 'admin') {
+      if (request.auth.role !== 'admin' || (await confirmRole(request))?.role !== 'admin') {
         throw forbidden('Only an admin may do this');
       }
     },
