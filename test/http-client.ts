@@ -1,4 +1,6 @@
-import { runCli, type RunningServer } from './process.js';
+import { after, before } from 'node:test';
+import type { TestDatabase } from './helpers.js';
+import { runCli, startServer, tempDatabase, type RunningServer } from './process.js';
 
 export const ATTACK_SECRET = 'attack-tests-secret-attack-tests-secret';
 
@@ -88,4 +90,74 @@ export async function accessTokenOf(
 export async function stopServers(...servers: (RunningServer | undefined)[]): Promise<void> {
   for (const server of servers) server?.child.kill('SIGTERM');
   await Promise.all(servers.map((server) => server?.exited));
+}
+
+export interface CliUser {
+  readonly username: string;
+  readonly password: string;
+  readonly role?: 'user' | 'admin';
+  /** Settings of the command that makes this user only (a slower hash, say). */
+  readonly settings?: Record<string, string>;
+}
+
+/** Production servers on a fresh database; as a server itself it stands for the first of them. */
+export interface ProductionServers extends RunningServer {
+  readonly env: Record<string, string>;
+  readonly servers: readonly RunningServer[];
+}
+
+/**
+ * For a describe block: before its tests, a fresh database (SQLite file or PostgreSQL schema),
+ * these users made by the command line, and `count` production servers on it; after them, the
+ * servers stopped and the database dropped.
+ */
+export function productionServers(options: {
+  readonly settings?: Record<string, string>;
+  readonly users?: readonly CliUser[];
+  readonly count?: number;
+}): ProductionServers {
+  let state: { env: Record<string, string>; servers: RunningServer[] } | undefined;
+  let database: TestDatabase | undefined;
+  const started = () => {
+    if (state === undefined) throw new Error('the servers start in the before hook');
+    return state;
+  };
+  const first = (): RunningServer => {
+    const [server] = started().servers;
+    if (server === undefined) throw new Error('no server was started');
+    return server;
+  };
+  before(async () => {
+    database = await tempDatabase();
+    const env = productionSettings(database.url, options.settings);
+    for (const user of options.users ?? []) {
+      await createUserByCli({ ...env, ...user.settings }, user.username, user.password, user.role);
+    }
+    const servers = await Promise.all(
+      Array.from({ length: options.count ?? 1 }, () => startServer(env)),
+    );
+    state = { env, servers };
+  });
+  after(async () => {
+    await stopServers(...(state?.servers ?? []));
+    await database?.drop();
+  });
+  return {
+    get env() {
+      return started().env;
+    },
+    get servers() {
+      return started().servers;
+    },
+    get child() {
+      return first().child;
+    },
+    get baseUrl() {
+      return first().baseUrl;
+    },
+    get exited() {
+      return first().exited;
+    },
+    logs: () => first().logs(),
+  };
 }

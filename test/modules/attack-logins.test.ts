@@ -1,42 +1,33 @@
 // Attacks on the password checks, against real server processes over real sockets.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { onPostgres, type TestDatabase } from '../helpers.js';
+import { describe, it } from 'node:test';
+import { onPostgres } from '../helpers.js';
 import {
   call,
   countStatuses,
   createUserByCli,
-  productionSettings,
-  stopServers,
+  productionServers,
   type Answer,
 } from '../http-client.js';
-import { startServer, tempDatabase, type RunningServer } from '../process.js';
+import type { RunningServer } from '../process.js';
 
 const WRONG = 'wrong-password';
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('Attacks on the login limits (one server process)', () => {
-  let database: TestDatabase;
-  let server: RunningServer;
-  let env: Record<string, string>;
-
-  before(async () => {
-    database = await tempDatabase();
-    env = productionSettings(database.url, {
-      // A hash takes a while, so a burst is truly under way at once; each client its own address.
+  const server = productionServers({
+    // A hash takes a while, so a burst is truly under way at once; each client its own address.
+    settings: {
       PBKDF2_ITERATIONS: '100000',
       TRUST_PROXY: 'true',
       HASH_CONCURRENCY_PER_CLIENT: '100',
       LOGIN_MAX_FAILURES_PER_ADDRESS: '1000',
       REGISTRATIONS_PER_MINUTE: '4',
-    });
-    await createUserByCli(env, 'target', 'right-password');
-    await createUserByCli(env, 'mailer', 'mailer-password');
-    server = await startServer(env);
-  });
-  after(async () => {
-    await stopServers(server);
-    await database.drop();
+    },
+    users: [
+      { username: 'target', password: 'right-password' },
+      { username: 'mailer', password: 'mailer-password' },
+    ],
   });
 
   it('When 60 wrong passwords for one username arrive at once and then the right one, then at most 10 are checked, the rest and the right one get 429 with Retry-After', async () => {
@@ -144,7 +135,7 @@ describe('Attacks on the login limits (one server process)', () => {
   async function adminToken(): Promise<string> {
     if (!adminTokenPromise) {
       adminTokenPromise = (async () => {
-        await createUserByCli(env, 'boss', 'boss-password', 'admin');
+        await createUserByCli(server.env, 'boss', 'boss-password', 'admin');
         const answer = await call(server, 'POST', '/auth/', {
           body: { username: 'boss', password: 'boss-password' },
           from: '10.9.9.9',
@@ -159,24 +150,16 @@ describe('Attacks on the login limits (one server process)', () => {
 });
 
 describe('Attacks through the password-change door and on the hashing threads', () => {
-  let database: TestDatabase;
-  let server: RunningServer;
-  let env: Record<string, string>;
-
-  before(async () => {
-    database = await tempDatabase();
-    env = productionSettings(database.url, {
+  const server = productionServers({
+    settings: {
       PBKDF2_ITERATIONS: '100000',
       TRUST_PROXY: 'true',
       LOGIN_MAX_FAILURES_PER_ADDRESS: '1000',
-    });
-    await createUserByCli(env, 'victim', 'victim-password');
-    await createUserByCli(env, 'erin', 'erin-password');
-    server = await startServer(env);
-  });
-  after(async () => {
-    await stopServers(server);
-    await database.drop();
+    },
+    users: [
+      { username: 'victim', password: 'victim-password' },
+      { username: 'erin', password: 'erin-password' },
+    ],
   });
 
   it('When 25 wrong old passwords are tried at PUT /user/password/, then the 11th and later get 429, and so does a login of that account', async () => {
@@ -255,20 +238,17 @@ describe('Attacks through the password-change door and on the hashing threads', 
 });
 
 describe('A login whose check began before a password change', () => {
-  let database: TestDatabase;
-  let server: RunningServer;
-
-  before(async () => {
-    database = await tempDatabase();
-    const env = productionSettings(database.url, { TRUST_PROXY: 'true' });
-    // This user's stored hash is slow to check; the server hashes new passwords quickly.
-    await createUserByCli({ ...env, PBKDF2_ITERATIONS: '3000000' }, 'slowpoke', 'old-password-1');
-    await createUserByCli(env, 'chief', 'chief-password', 'admin');
-    server = await startServer(env);
-  });
-  after(async () => {
-    await stopServers(server);
-    await database.drop();
+  const server = productionServers({
+    settings: { TRUST_PROXY: 'true' },
+    users: [
+      // This user's stored hash is slow to check; the server hashes new passwords quickly.
+      {
+        username: 'slowpoke',
+        password: 'old-password-1',
+        settings: { PBKDF2_ITERATIONS: '3000000' },
+      },
+      { username: 'chief', password: 'chief-password', role: 'admin' },
+    ],
   });
 
   it('When the password is changed while the old one is being checked, then the login yields no session', async () => {
@@ -308,30 +288,22 @@ describe(
     skip: !onPostgres && 'needs PostgreSQL (TEST_DATABASE_URL)',
   },
   () => {
-    let database: TestDatabase;
-    let servers: RunningServer[] = [];
-
-    before(async () => {
-      database = await tempDatabase();
-      const env = productionSettings(database.url, {
+    const cluster = productionServers({
+      count: 2,
+      settings: {
         PBKDF2_ITERATIONS: '100000',
         TRUST_PROXY: 'true',
         HASH_CONCURRENCY_PER_CLIENT: '100',
         LOGIN_MAX_FAILURES_PER_ADDRESS: '1000',
         REGISTRATIONS_PER_MINUTE: '3',
-      });
-      await createUserByCli(env, 'shared', 'shared-password');
-      servers = await Promise.all([startServer(env), startServer(env)]);
-    });
-    after(async () => {
-      await stopServers(...servers);
-      await database.drop();
+      },
+      users: [{ username: 'shared', password: 'shared-password' }],
     });
 
     it('When a burst of wrong passwords is split over both instances, then at most 10 are checked in all', async () => {
       const answers = await Promise.all(
         Array.from({ length: 60 }, (_, i) =>
-          call(servers[i % 2] as RunningServer, 'POST', '/auth/', {
+          call(cluster.servers[i % 2] as RunningServer, 'POST', '/auth/', {
             body: { username: 'shared', password: `${WRONG}-${i}` },
             from: `198.51.100.${i + 1}`,
           }),
@@ -346,7 +318,7 @@ describe(
       const from = '2001:db8:aa:bb::1';
       const statuses = [];
       for (let i = 0; i < 4; i += 1) {
-        const answer = await call(servers[i % 2] as RunningServer, 'POST', '/users/', {
+        const answer = await call(cluster.servers[i % 2] as RunningServer, 'POST', '/users/', {
           body: { username: `twin-${i}`, password: 'pass-word-0' },
           from: i === 3 ? '2001:db8:aa:bb::ffff' : from,
         });

@@ -1,15 +1,24 @@
 // Privileges that end the moment they are taken away, against real server processes.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { onPostgres, type TestDatabase } from '../helpers.js';
-import {
-  accessTokenOf,
-  call,
-  createUserByCli,
-  productionSettings,
-  stopServers,
-} from '../http-client.js';
-import { startServer, tempDatabase, type RunningServer } from '../process.js';
+import { describe, it } from 'node:test';
+import { onPostgres } from '../helpers.js';
+import { accessTokenOf, call, productionServers, type CliUser } from '../http-client.js';
+import type { RunningServer } from '../process.js';
+
+const admin = (username: string): CliUser => ({
+  username,
+  password: `${username}-password`,
+  role: 'admin',
+});
+
+/** What a former admin's token gets at every admin door, once demoted (403) or deleted (401). */
+const everyDoor = (status: number) => ({
+  repromote: status,
+  createAdmin: status,
+  writeCatalog: status,
+  listUsers: status,
+  otherUser: status,
+});
 
 interface PublicUser {
   id: number;
@@ -43,21 +52,7 @@ async function adminDoors(server: RunningServer, token: string, ownId: number) {
 }
 
 describe('Attacks with an admin token after the admin was demoted or deleted', () => {
-  let database: TestDatabase;
-  let server: RunningServer;
-
-  before(async () => {
-    database = await tempDatabase();
-    const env = productionSettings(database.url);
-    await createUserByCli(env, 'root', 'root-password', 'admin');
-    await createUserByCli(env, 'mallory', 'mallory-password', 'admin');
-    await createUserByCli(env, 'trudy', 'trudy-password', 'admin');
-    server = await startServer(env);
-  });
-  after(async () => {
-    await stopServers(server);
-    await database.drop();
-  });
+  const server = productionServers({ users: [admin('root'), admin('mallory'), admin('trudy')] });
 
   it('When an admin is demoted, then their old token is 403 at every admin door at once, and reads still work', async () => {
     const root = await accessTokenOf(server, 'root', 'root-password');
@@ -68,13 +63,7 @@ describe('Attacks with an admin token after the admin was demoted or deleted', (
       token: root,
     });
     assert.equal(demoted.status, 204);
-    assert.deepEqual(await adminDoors(server, mallory, malloryId), {
-      repromote: 403,
-      createAdmin: 403,
-      writeCatalog: 403,
-      listUsers: 403,
-      otherUser: 403,
-    });
+    assert.deepEqual(await adminDoors(server, mallory, malloryId), everyDoor(403));
     const me = await call(server, 'GET', `/users/${malloryId}`, { token: mallory });
     assert.equal(me.status, 200);
     assert.equal(me.body.role, 'user');
@@ -86,13 +75,7 @@ describe('Attacks with an admin token after the admin was demoted or deleted', (
     const trudy = await accessTokenOf(server, 'trudy', 'trudy-password');
     const trudyId = await idOf(server, root, 'trudy');
     assert.equal((await call(server, 'DELETE', `/users/${trudyId}`, { token: root })).status, 204);
-    assert.deepEqual(await adminDoors(server, trudy, trudyId), {
-      repromote: 401,
-      createAdmin: 401,
-      writeCatalog: 401,
-      listUsers: 401,
-      otherUser: 401,
-    });
+    assert.deepEqual(await adminDoors(server, trudy, trudyId), everyDoor(401));
   });
 });
 
@@ -102,23 +85,10 @@ describe(
     skip: !onPostgres && 'needs PostgreSQL (TEST_DATABASE_URL)',
   },
   () => {
-    let database: TestDatabase;
-    let servers: RunningServer[] = [];
-
-    before(async () => {
-      database = await tempDatabase();
-      const env = productionSettings(database.url);
-      await createUserByCli(env, 'root', 'root-password', 'admin');
-      await createUserByCli(env, 'mallory', 'mallory-password', 'admin');
-      servers = await Promise.all([startServer(env), startServer(env)]);
-    });
-    after(async () => {
-      await stopServers(...servers);
-      await database.drop();
-    });
+    const cluster = productionServers({ count: 2, users: [admin('root'), admin('mallory')] });
 
     it('When instance A demotes an admin, then instance B refuses their token at once', async () => {
-      const [a, b] = servers as [RunningServer, RunningServer];
+      const [a, b] = cluster.servers as [RunningServer, RunningServer];
       const root = await accessTokenOf(a, 'root', 'root-password');
       const mallory = await accessTokenOf(b, 'mallory', 'mallory-password');
       const malloryId = await idOf(a, root, 'mallory');
@@ -128,13 +98,7 @@ describe(
         token: root,
       });
       assert.equal(demoted.status, 204);
-      assert.deepEqual(await adminDoors(b, mallory, malloryId), {
-        repromote: 403,
-        createAdmin: 403,
-        writeCatalog: 403,
-        listUsers: 403,
-        otherUser: 403,
-      });
+      assert.deepEqual(await adminDoors(b, mallory, malloryId), everyDoor(403));
     });
   },
 );

@@ -1,26 +1,12 @@
 // Growing the sessions table through one account, against a real server process.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { MAX_SESSIONS_PER_USER } from '../../src/auth/service.js';
 import { openDatabase } from '../../src/db/database.js';
-import type { TestDatabase } from '../helpers.js';
-import { call, createUserByCli, productionSettings, stopServers } from '../http-client.js';
-import { startServer, tempDatabase, type RunningServer } from '../process.js';
+import { call, productionServers } from '../http-client.js';
 
 describe('One account logging in over and over', () => {
-  let database: TestDatabase;
-  let server: RunningServer;
-
-  before(async () => {
-    database = await tempDatabase();
-    const env = productionSettings(database.url);
-    await createUserByCli(env, 'alice', 'alice-password');
-    server = await startServer(env);
-  });
-  after(async () => {
-    await stopServers(server);
-    await database.drop();
-  });
+  const server = productionServers({ users: [{ username: 'alice', password: 'alice-password' }] });
 
   it('When one account logs in many times, then it keeps a bounded number of sessions, the oldest going first', async () => {
     const refreshTokens: string[] = [];
@@ -31,7 +17,7 @@ describe('One account logging in over and over', () => {
       assert.equal(answer.status, 201);
       refreshTokens.push(String(answer.body.refresh_token));
     }
-    const opened = openDatabase(database.url);
+    const opened = openDatabase(server.env.DATABASE_URL ?? '');
     try {
       const row = await opened.db
         .selectFrom('refresh_families')

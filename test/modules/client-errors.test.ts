@@ -1,10 +1,9 @@
 // Requests Node's HTTP parser refuses before Fastify sees them, sent over raw sockets.
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { after, before, describe, it } from 'node:test';
-import type { TestDatabase } from '../helpers.js';
-import { productionSettings, stopServers } from '../http-client.js';
-import { startServer, tempDatabase, type RunningServer } from '../process.js';
+import { describe, it } from 'node:test';
+import { productionServers } from '../http-client.js';
+import type { RunningServer } from '../process.js';
 
 /** Sends raw bytes and reads until the server closes the connection. */
 function sendRaw(server: RunningServer, bytes: string): Promise<string> {
@@ -33,17 +32,7 @@ function parse(raw: string) {
 }
 
 describe('Requests the HTTP parser refuses', () => {
-  let database: TestDatabase;
-  let server: RunningServer;
-
-  before(async () => {
-    database = await tempDatabase();
-    server = await startServer(productionSettings(database.url, { CORS_ORIGINS: '*' }));
-  });
-  after(async () => {
-    await stopServers(server);
-    await database.drop();
-  });
+  const server = productionServers({ settings: { CORS_ORIGINS: '*' } });
 
   const cases: Record<string, string> = {
     'a request line over 16 KiB': `GET /movies/?q=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
