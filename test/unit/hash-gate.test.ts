@@ -52,6 +52,23 @@ describe('HashGate', () => {
     assert.deepEqual(await Promise.all([...runs, other]), ['x1', 'x2', 'y1']);
   });
 
+  it('When many clients wait at once, then past the total bound each newcomer is 429 at once', async () => {
+    const gate = new HashGate({ perClient: 1, running: 1, queued: 3 });
+    const log: string[] = [];
+    const jobs = Array.from({ length: 4 }, (_, i) => controlled(log, `c${i}`));
+    const runs = jobs.map((job, i) => gate.run(`198.51.100.${i + 1}`, job.work));
+    await assert.rejects(
+      gate.run('198.51.100.99', async () => 'late'),
+      { statusCode: 429 },
+    );
+    for (const job of jobs) {
+      await tick();
+      job.finish();
+    }
+    assert.deepEqual(await Promise.all(runs), ['c0', 'c1', 'c2', 'c3']);
+    assert.equal(await gate.run('198.51.100.99', async () => 'later'), 'later');
+  });
+
   it('When the work fails, then its turn is given back', async () => {
     const gate = new HashGate({ perClient: 1, running: 1 });
     await assert.rejects(gate.run('192.0.2.5', () => Promise.reject(new Error('boom'))));
