@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import { createGuards } from './auth/authenticate.js';
 import { HashGate } from './auth/hash-gate.js';
@@ -72,7 +72,7 @@ export async function buildApp({
     clientErrorHandler: clientErrorHandler(config.corsOrigins),
     genReqId: (request) => requestIdOf(request.headers['x-request-id']),
     // One line per request (below) instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     childLoggerFactory: (logger) => logger,
   });
   app.setValidatorCompiler(validatorCompiler);
