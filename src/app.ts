@@ -103,6 +103,9 @@ export async function buildApp({
   await registerDocs(app, packageJson.version);
 
   const tokens = new TokenService(config);
+  const { current: kid, verified: verifiedKids } = tokens.signingKeyIds;
+  // Kids are not secret; instances of one deployment should all log the same ones.
+  app.log.info({ kid, verifiedKids }, 'signing tokens');
   const guards = createGuards(tokens, config.catalogRead, (userId) => findCurrentRole(db, userId));
   const hashGate = new HashGate({ perClient: config.hashConcurrencyPerClient });
   const registrations = new DatabaseRegistrationLimit(db, config.registrationsPerMinute);

@@ -17,6 +17,8 @@ export interface Config {
   readonly databasePoolSize: number;
   readonly dataDir: string;
   readonly jwtSecret: Buffer;
+  /** Keys that still verify tokens signed before a rotation (JWT_PREVIOUS_SECRETS). */
+  readonly jwtPreviousSecrets: readonly Buffer[];
   readonly accessTokenTtl: number;
   readonly refreshTokenTtl: number;
   readonly refreshReuseGrace: number;
@@ -50,6 +52,8 @@ export class ConfigError extends Error {}
 type Env = Readonly<Record<string, string | undefined>>;
 
 const MIN_PRODUCTION_SECRET_BYTES = 32;
+// Each is tried at most once per token without a kid: keep that bounded.
+export const MAX_PREVIOUS_SECRETS = 5;
 const LOG_LEVELS: readonly LogLevel[] = [
   'fatal',
   'error',
@@ -183,6 +187,35 @@ function readJwtSecret(env: Env, nodeEnv: NodeEnv, dataDir: string): Buffer {
   return loadOrCreateDevelopmentSecret(dataDir);
 }
 
+// Comma-separated, used as UTF-8 bytes like JWT_SECRET; entries that are empty or padded with
+// spaces are refused rather than guessed at, since a wrong guess logs everyone out.
+function readPreviousSecrets(env: Env, nodeEnv: NodeEnv): Buffer[] {
+  const raw = env.JWT_PREVIOUS_SECRETS;
+  if (raw === undefined || raw === '') return [];
+  const entries = raw.split(',');
+  if (entries.length > MAX_PREVIOUS_SECRETS) {
+    throw new ConfigError(
+      `JWT_PREVIOUS_SECRETS lists ${entries.length} secrets; at most ${MAX_PREVIOUS_SECRETS} (drop those whose tokens have expired)`,
+    );
+  }
+  return entries.map((entry, index) => {
+    const position = `JWT_PREVIOUS_SECRETS entry ${index + 1} of ${entries.length}`;
+    if (entry === '') {
+      throw new ConfigError(`${position} is empty (secrets are separated by commas, no spaces)`);
+    }
+    if (entry.trim() !== entry) {
+      throw new ConfigError(`${position} starts or ends with a space (separate by commas only)`);
+    }
+    const secret = Buffer.from(entry, 'utf8');
+    if (nodeEnv === 'production' && secret.length < MIN_PRODUCTION_SECRET_BYTES) {
+      throw new ConfigError(
+        `${position} must be at least ${MIN_PRODUCTION_SECRET_BYTES} bytes in production, got ${secret.length}`,
+      );
+    }
+    return secret;
+  });
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = readChoice<NodeEnv>(
     env,
@@ -202,6 +235,7 @@ export function loadConfig(env: Env = process.env): Config {
     databasePoolSize: readInteger(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     dataDir,
     jwtSecret: readJwtSecret(env, nodeEnv, dataDir),
+    jwtPreviousSecrets: Object.freeze(readPreviousSecrets(env, nodeEnv)),
     accessTokenTtl: readInteger(env, 'ACCESS_TOKEN_TTL', 900, 1, 7 * day),
     refreshTokenTtl: readInteger(env, 'REFRESH_TOKEN_TTL', 30 * day, 1, 3650 * day),
     refreshReuseGrace: readInteger(env, 'REFRESH_REUSE_GRACE', 10, 0, 3600),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createSigner, createVerifier } from 'fast-jwt';
 import type { Config } from '../config.js';
+import { isSignatureMismatch, SigningKeys, type KeyVerifiers } from './signing-keys.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
 export type Role = 'user' | 'admin';
@@ -64,30 +64,28 @@ function claimsOf(payload: JwtPayload, expectedType: TokenType): RefreshClaims |
   return { ...claims, familyId: fam };
 }
 
+type TokenConfig = Pick<Config, 'jwtSecret' | 'accessTokenTtl' | 'refreshTokenTtl'> &
+  Partial<Pick<Config, 'jwtPreviousSecrets'>>;
+
 export class TokenService {
+  private readonly keys: SigningKeys<JwtPayload>;
   private readonly sign: (payload: Record<string, unknown>) => string;
-  private readonly verifySignature: (token: string) => JwtPayload;
-  private readonly verifyIgnoringExpiry: (token: string) => JwtPayload;
   private readonly verified = new VerifiedTokenCache<JwtPayload>(
     VERIFIED_CACHE_ENTRIES,
     VERIFIED_CACHE_MAX_AGE_MS,
   );
 
-  constructor(
-    private readonly config: Pick<Config, 'jwtSecret' | 'accessTokenTtl' | 'refreshTokenTtl'>,
-  ) {
-    const key = config.jwtSecret;
-    // iat and exp come from the payload, so a stored refresh token signs again to the same string.
-    this.sign = createSigner({ key, algorithm: 'HS256' });
-    const verifierOptions = {
-      key,
-      algorithms: ['HS256' as const],
+  constructor(private readonly config: TokenConfig) {
+    this.keys = new SigningKeys(config.jwtSecret, config.jwtPreviousSecrets ?? [], {
       clockTolerance: CLOCK_LEEWAY_MS,
       requiredClaims: REQUIRED_CLAIMS,
-    };
-    // No fast-jwt cache: it would key by the token's text and keep failures for the clock leeway.
-    this.verifySignature = createVerifier(verifierOptions);
-    this.verifyIgnoringExpiry = createVerifier({ ...verifierOptions, ignoreExpiration: true });
+    });
+    this.sign = this.keys.sign;
+  }
+
+  /** The kid new tokens carry, and every kid still verified (current first); none is secret. */
+  get signingKeyIds(): { current: string; verified: string[] } {
+    return { current: this.keys.currentKid, verified: this.keys.kids };
   }
 
   get accessTokenTtl(): number {
@@ -141,6 +139,28 @@ export class TokenService {
   verifyRefreshToken(token: string, options: { allowExpired?: boolean } = {}): RefreshClaims {
     const verify = options.allowExpired ? this.verifyIgnoringExpiry : this.verify;
     return claimsOf(this.decodeOrThrow(verify, token), 'refresh') as RefreshClaims;
+  }
+
+  private readonly verifySignature = (token: string): JwtPayload =>
+    this.withKeyOf(token, (key) => key.verify(token));
+
+  private readonly verifyIgnoringExpiry = (token: string): JwtPayload =>
+    this.withKeyOf(token, (key) => key.verifyIgnoringExpiry(token));
+
+  // The key its kid names; without a kid, the next key only after a signature mismatch.
+  private withKeyOf(token: string, verify: (key: KeyVerifiers<JwtPayload>) => JwtPayload) {
+    const candidates = this.keys.candidatesFor(token);
+    if (candidates.length === 0) throw new InvalidTokenError('unknown kid or malformed header');
+    let mismatch: unknown;
+    for (const key of candidates) {
+      try {
+        return verify(key);
+      } catch (error) {
+        if (!isSignatureMismatch(error)) throw error;
+        mismatch = error;
+      }
+    }
+    throw mismatch;
   }
 
   /** Verified tokens are remembered until they expire; expiry is still honoured. */

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig, MAX_PREVIOUS_SECRETS } from '../../src/config.js';
 
 const strongSecret = 's'.repeat(32);
 
@@ -108,5 +108,69 @@ describe('loadConfig', () => {
       loadConfig({ JWT_SECRET: strongSecret, TRUST_PROXY: '10.0.0.1, 10.0.0.0/8' }).trustProxy,
       ['10.0.0.1', '10.0.0.0/8'],
     );
+  });
+});
+
+describe('JWT_PREVIOUS_SECRETS', () => {
+  const previousSecretsOf = (value: string | undefined, nodeEnv = 'development') =>
+    loadConfig({ NODE_ENV: nodeEnv, JWT_SECRET: strongSecret, JWT_PREVIOUS_SECRETS: value })
+      .jwtPreviousSecrets;
+  const refused = (value: string, pattern: RegExp, nodeEnv = 'development') =>
+    assert.throws(
+      () => previousSecretsOf(value, nodeEnv),
+      (error: Error) =>
+        error instanceof ConfigError &&
+        /JWT_PREVIOUS_SECRETS/.test(error.message) &&
+        pattern.test(error.message),
+      value,
+    );
+
+  it('When it is unset or empty, then no previous secret verifies', () => {
+    assert.deepEqual(previousSecretsOf(undefined), []);
+    assert.deepEqual(previousSecretsOf(''), []);
+  });
+
+  it('When it lists secrets separated by commas, then each is kept as its UTF-8 bytes, in order', () => {
+    const secrets = previousSecretsOf('first-old-key,ж-second-old-key');
+    assert.deepEqual(
+      secrets.map((secret) => secret.toString('utf8')),
+      ['first-old-key', 'ж-second-old-key'],
+    );
+    assert.equal(secrets[1]?.length, 'ж-second-old-key'.length + 1);
+    assert.ok(Object.isFrozen(secrets));
+  });
+
+  it('When an entry is empty or padded with spaces, then startup stops naming the setting', () => {
+    refused('old-key,,older-key', /entry 2 of 3 is empty/);
+    refused('old-key,', /entry 2 of 2 is empty/);
+    refused(',', /entry 1 of 2 is empty/);
+    refused('old-key, older-key', /entry 2 of 2 starts or ends with a space/);
+    refused('old-key ', /entry 1 of 1 starts or ends with a space/);
+  });
+
+  it('When it lists more than 5 secrets, then startup stops naming the setting', () => {
+    assert.equal(MAX_PREVIOUS_SECRETS, 5);
+    const keys = (count: number) =>
+      Array.from({ length: count }, (_, i) => `old-key-${i}`.padEnd(32, '!')).join(',');
+    assert.equal(previousSecretsOf(keys(5), 'production').length, 5);
+    refused(keys(6), /lists 6 secrets; at most 5/);
+  });
+
+  it('When a previous secret is under 32 bytes in production, then startup stops naming the setting', () => {
+    const strongOld = 'o'.repeat(32);
+    refused(
+      `${strongOld},${'s'.repeat(31)}`,
+      /entry 2 of 2 must be at least 32 bytes/,
+      'production',
+    );
+    // 11 Cyrillic letters are 22 bytes: bytes count, not characters.
+    refused('ж'.repeat(11), /at least 32 bytes in production, got 22/, 'production');
+    assert.equal(previousSecretsOf('ж'.repeat(16), 'production')[0]?.length, 32);
+    assert.equal(previousSecretsOf('short', 'development')[0]?.toString(), 'short');
+  });
+
+  it('When a previous secret equals the current one, then it is accepted', () => {
+    const config = loadConfig({ JWT_SECRET: strongSecret, JWT_PREVIOUS_SECRETS: strongSecret });
+    assert.deepEqual(config.jwtPreviousSecrets, [config.jwtSecret]);
   });
 });
