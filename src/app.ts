@@ -14,7 +14,7 @@ import { TokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import type { Database } from './db/schema.js';
 import { AppError } from './errors.js';
-import { dialectOf } from './db/database.js';
+import { dialectOf, poolUsageOf } from './db/database.js';
 import { startPurging } from './db/purge.js';
 import { startCatalogCache } from './catalog-cache-setup.js';
 import { catalogCacheHooks } from './http/catalog-cache-hooks.js';
@@ -25,12 +25,14 @@ import { registerDocs } from './http/docs.js';
 import { registerErrorHandler, sendError } from './http/error-handler.js';
 import { frameworkErrorHandler } from './http/framework-errors.js';
 import { healthRoutes } from './http/health-routes.js';
+import { metricsRoutes, recordRequestDurations } from './http/metrics-routes.js';
 import { registerRequestLogging } from './http/request-logging.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { rejectUnstorableText } from './http/storable-text.js';
 import { trackRouteMethods } from './http/method-not-allowed.js';
 import { ErrorBody } from './http/schemas.js';
 import { createLogger } from './logger.js';
+import { AppMetrics } from './metrics/app-metrics.js';
 import { validatorCompiler } from './http/validators.js';
 import { createDirectorService } from './modules/directors/service.js';
 import { createGenreService } from './modules/genres/service.js';
@@ -100,6 +102,9 @@ export async function buildApp({
   await registerCors(app, config.corsOrigins);
   registerSecurityHeaders(app);
   registerRequestLogging(app);
+  // Off unless METRICS_TOKEN is set: then a registry of this app's own.
+  const metrics = config.metricsToken === null ? null : new AppMetrics(poolUsageOf(db));
+  if (metrics !== null) recordRequestDurations(app, metrics);
   await registerDocs(app, packageJson.version);
 
   const tokens = new TokenService(config);
@@ -107,8 +112,13 @@ export async function buildApp({
   // Kids are not secret; instances of one deployment should all log the same ones.
   app.log.info({ kid, verifiedKids }, 'signing tokens');
   const guards = createGuards(tokens, config.catalogRead, (userId) => findCurrentRole(db, userId));
-  const hashGate = new HashGate({ perClient: config.hashConcurrencyPerClient });
-  const registrations = new DatabaseRegistrationLimit(db, config.registrationsPerMinute);
+  const hashGate = new HashGate({ perClient: config.hashConcurrencyPerClient }, metrics?.auth);
+  const registrations = new DatabaseRegistrationLimit(
+    db,
+    config.registrationsPerMinute,
+    Date.now,
+    metrics?.auth,
+  );
   const authService = createAuthService({
     db,
     tokens,
@@ -122,6 +132,7 @@ export async function buildApp({
       }),
     pbkdf2Iterations: config.pbkdf2Iterations,
     refreshReuseGraceSeconds: config.refreshReuseGrace,
+    events: metrics?.auth,
   });
 
   const purger = startPurging(
@@ -139,6 +150,13 @@ export async function buildApp({
   const catalogCache = await startCatalogCache(app, config, db);
   app.decorate('catalogCache', catalogCache);
   const cache = catalogCacheHooks(catalogCache);
+  if (metrics !== null && config.metricsToken !== null) {
+    metrics.watchCatalogCache(() => ({
+      ...(catalogCache?.stats ?? { hits: 0, misses: 0 }),
+      ...(catalogCache?.usage ?? { entries: 0, bytes: 0 }),
+    }));
+    await app.register(metricsRoutes, { metrics, token: config.metricsToken });
+  }
 
   await app.register(authRoutes, { service: authService, hashGate });
   await app.register(movieRoutes, {

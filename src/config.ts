@@ -45,6 +45,8 @@ export interface Config {
   /** For users imported from the Flask service (one global salt, fixed count). */
   readonly legacyPasswordSalt: string;
   readonly legacyPasswordIterations: number;
+  /** Bearer token that GET /metrics asks for; null: no /metrics route at all. */
+  readonly metricsToken: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -54,6 +56,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 const MIN_PRODUCTION_SECRET_BYTES = 32;
 // Each is tried at most once per token without a kid: keep that bounded.
 export const MAX_PREVIOUS_SECRETS = 5;
+const MIN_METRICS_TOKEN_LENGTH = 16;
 const LOG_LEVELS: readonly LogLevel[] = [
   'fatal',
   'error',
@@ -144,6 +147,18 @@ function readListenUrl(env: Env, databaseUrl: string): string {
     );
   }
   return url;
+}
+
+// A token a scraper can send as it is: RFC 6750's b64token (base64, base64url or hex).
+function readMetricsToken(env: Env): string | null {
+  const raw = env.METRICS_TOKEN;
+  if (raw === undefined || raw === '') return null;
+  if (raw.length < MIN_METRICS_TOKEN_LENGTH || !/^[A-Za-z0-9\-._~+/]+=*$/.test(raw)) {
+    throw new ConfigError(
+      `METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_LENGTH} characters of letters, digits and -._~+/= (got ${raw.length} characters); generate one with: openssl rand -hex 32`,
+    );
+  }
+  return raw;
 }
 
 export function sqliteFileOf(databaseUrl: string): string | null {
@@ -273,5 +288,6 @@ export function loadConfig(env: Env = process.env): Config {
       1,
       100_000_000,
     ),
+    metricsToken: readMetricsToken(env),
   });
 }

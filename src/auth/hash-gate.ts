@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { tooManyRequests } from '../errors.js';
 import { clientGroupOf } from '../shared/client-address.js';
+import { ignoredAuthEvents, type AuthEvents } from './events.js';
 
 export interface HashGateLimits {
   /** Password checks or hashes one client may have running or waiting at once. */
@@ -32,7 +33,10 @@ export class HashGate {
   /** Turns each client with pending work has had. */
   private readonly turns = new Map<string, number>();
 
-  constructor(limits: HashGateLimits) {
+  constructor(
+    limits: HashGateLimits,
+    private readonly events: AuthEvents = ignoredAuthEvents,
+  ) {
     this.perClient = limits.perClient;
     this.maxRunning = limits.running ?? Math.max(1, availableParallelism());
     this.maxQueued = limits.queued ?? 1000;
@@ -41,7 +45,10 @@ export class HashGate {
   async run<T>(address: string, work: () => Promise<T>): Promise<T> {
     const client = clientGroupOf(address);
     const pending = this.pending.get(client) ?? 0;
-    if (pending >= this.perClient || this.queuedCount >= this.maxQueued) throw busy();
+    if (pending >= this.perClient || this.queuedCount >= this.maxQueued) {
+      this.events.blocked('hash_gate');
+      throw busy();
+    }
     this.pending.set(client, pending + 1);
     try {
       await this.turnOf(client);

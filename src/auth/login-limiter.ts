@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { clientGroupOf } from '../shared/client-address.js';
+import { ignoredAuthEvents, type AuthEvents } from './events.js';
 import * as repo from './attempt-counter-repository.js';
 
 export interface LoginLimits {
@@ -88,6 +89,7 @@ export class DatabaseRegistrationLimit {
     private readonly db: Kysely<Database>,
     perMinute: number,
     private readonly now: () => number = Date.now,
+    private readonly events: AuthEvents = ignoredAuthEvents,
   ) {
     this.rule = { max: perMinute, windowMs: 60_000 };
   }
@@ -97,6 +99,7 @@ export class DatabaseRegistrationLimit {
     const now = this.now();
     const key = digest(`r:${clientGroupOf(address)}`);
     if (await repo.reserveAttempt(this.db, key, this.rule, now)) return null;
+    this.events.blocked('registration');
     const counter = await repo.findCounter(this.db, key);
     const windowEnd = (counter?.window_start ?? now) + this.rule.windowMs;
     return Math.max(1, windowEnd - now) / 1000;

@@ -12,6 +12,7 @@ import {
   usernameKeyOf,
   type UserRecord,
 } from '../modules/users/repository.js';
+import { ignoredAuthEvents, type AuthEvents } from './events.js';
 import type { LoginThrottle } from './login-limiter.js';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.js';
 import * as refreshRepo from './refresh-token-repository.js';
@@ -29,6 +30,7 @@ export interface AuthServiceDeps {
   readonly throttle: LoginThrottle;
   readonly pbkdf2Iterations: number;
   readonly refreshReuseGraceSeconds: number;
+  readonly events?: AuthEvents;
 }
 
 type Rotation =
@@ -58,7 +60,7 @@ const storedTokenOf = (spec: RefreshTokenSpec): refreshRepo.StoredRefreshToken =
 });
 
 export function createAuthService(deps: AuthServiceDeps) {
-  const { db, tokens, throttle, pbkdf2Iterations } = deps;
+  const { db, tokens, throttle, pbkdf2Iterations, events = ignoredAuthEvents } = deps;
   const graceMs = deps.refreshReuseGraceSeconds * 1000;
   const unknownUserHash = dummyHash(pbkdf2Iterations);
 
@@ -115,10 +117,16 @@ export function createAuthService(deps: AuthServiceDeps) {
     storedHash: string,
   ): Promise<boolean> {
     const wait = await throttle.reserve(accountKey, address);
-    if (wait !== null) throw tooManyRequests('Too many failed attempts; try again later', wait);
+    if (wait !== null) {
+      events.blocked('login');
+      throw tooManyRequests('Too many failed attempts; try again later', wait);
+    }
     const matches = await verifyPassword(password, storedHash);
     if (matches) await throttle.recordSuccess(accountKey, address);
-    else await throttle.recordFailure(accountKey, address);
+    else {
+      await throttle.recordFailure(accountKey, address);
+      events.failedLogin();
+    }
     return matches;
   }
 
@@ -182,6 +190,7 @@ export function createAuthService(deps: AuthServiceDeps) {
 
     async refresh(refreshToken: string): Promise<TokenPair> {
       const rotation = await rotate(verifyRefresh(refreshToken));
+      if (rotation.kind === 'reuse') events.refreshTokenReused();
       if (rotation.kind !== 'issued') throw invalidRefreshToken();
       return pairFor(rotation.userId, rotation.spec);
     },

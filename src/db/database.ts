@@ -22,6 +22,16 @@ export interface DatabaseOptions {
   readonly onPoolError?: (error: Error) => void;
 }
 
+/** Connections of a PostgreSQL pool, and queries waiting for one. */
+export interface PoolUsage {
+  readonly inUse: number;
+  readonly idle: number;
+  readonly waiting: number;
+}
+
+// The pool behind each Kysely opened here, so the app can report it without holding the pool.
+const pools = new WeakMap<Kysely<Database>, pg.Pool>();
+
 const PG_INT8 = 20;
 // A request waits at most this long for a connection or a statement, then gets a 503.
 const CONNECT_TIMEOUT_MS = 3000;
@@ -73,10 +83,20 @@ function openPostgres(databaseUrl: string, options: DatabaseOptions): DatabaseHa
   const report = (error: Error) => options.onPoolError?.(error);
   pool.on('error', report);
   pool.on('connect', (client) => client.on('error', report));
-  return {
-    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
-    dialect: 'postgres',
-  };
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return { db, dialect: 'postgres' };
+}
+
+/** Reads the usage of the PostgreSQL pool behind db; null on SQLite, which has no pool. */
+export function poolUsageOf(db: Kysely<Database>): (() => PoolUsage) | null {
+  const pool = pools.get(db);
+  if (pool === undefined) return null;
+  return () => ({
+    inUse: pool.totalCount - pool.idleCount,
+    idle: pool.idleCount,
+    waiting: pool.waitingCount,
+  });
 }
 
 export const dialectOf = (databaseUrl: string): Dialect =>

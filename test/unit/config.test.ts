@@ -102,6 +102,39 @@ describe('loadConfig', () => {
     assert.equal(direct.databaseListenUrl, 'postgres://db/movies');
   });
 
+  it('When METRICS_TOKEN is unset or empty, then there is no metrics token', () => {
+    assert.equal(loadConfig({ JWT_SECRET: strongSecret }).metricsToken, null);
+    assert.equal(loadConfig({ JWT_SECRET: strongSecret, METRICS_TOKEN: '' }).metricsToken, null);
+  });
+
+  it('When METRICS_TOKEN is long enough, then it is kept exactly as set', () => {
+    for (const token of ['a'.repeat(16), 'Zm9vYmFyYmF6cXV4cXV1eA==', 'k3y_with-url.safe~chars/+']) {
+      assert.equal(
+        loadConfig({ JWT_SECRET: strongSecret, METRICS_TOKEN: token }).metricsToken,
+        token,
+      );
+    }
+  });
+
+  it('When METRICS_TOKEN is short or holds characters a Bearer token cannot, then startup stops naming it without echoing it', () => {
+    for (const token of [
+      'a'.repeat(15),
+      'secret',
+      'sixteen chars ok',
+      'токен-токен-токен-токен',
+      'abc=def0123456789',
+    ]) {
+      assert.throws(
+        () => loadConfig({ JWT_SECRET: strongSecret, METRICS_TOKEN: token }),
+        (error: Error) =>
+          error instanceof ConfigError &&
+          /METRICS_TOKEN/.test(error.message) &&
+          !error.message.includes(token),
+        token,
+      );
+    }
+  });
+
   it('When TRUST_PROXY is a count or a list, then it is kept as such', () => {
     assert.equal(loadConfig({ JWT_SECRET: strongSecret, TRUST_PROXY: '2' }).trustProxy, 2);
     assert.deepEqual(
