@@ -135,7 +135,7 @@ export async function buildApp({
   });
   const catalogCache = await startCatalogCache(app, config, db);
   app.decorate('catalogCache', catalogCache);
-  const cache = catalogCacheHooks(catalogCache);
+  const cache = catalogCacheHooks(catalogCache, config.catalogRead);
 
   await app.register(authRoutes, { service: authService, hashGate });
   await app.register(movieRoutes, {
