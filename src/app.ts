@@ -149,7 +149,7 @@ export async function buildApp({
   });
   const catalogCache = await startCatalogCache(app, config, db);
   app.decorate('catalogCache', catalogCache);
-  const cache = catalogCacheHooks(catalogCache);
+  const cache = catalogCacheHooks(catalogCache, config.catalogRead);
   if (metrics !== null && config.metricsToken !== null) {
     metrics.watchCatalogCache(() => ({
       ...(catalogCache?.stats ?? { hits: 0, misses: 0 }),

@@ -1,11 +1,14 @@
 import type {
+  FastifyReply,
   onSendAsyncHookHandler,
   onSendHookHandler,
   preHandlerAsyncHookHandler,
 } from 'fastify';
+import type { CatalogRead } from '../config.js';
 import type { CatalogResource } from '../shared/catalog-resources.js';
 import type { CatalogCache } from './catalog-cache.js';
 import { catalogCacheKeyOf } from './catalog-cache-key.js';
+import { catalogFreshness, entityTagOf, ifNoneMatchNames } from './conditional-get.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -23,7 +26,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 export interface CatalogReadHooks {
   /** preHandler: answers from the cache when it can. */
   readonly serveCached: preHandlerAsyncHookHandler;
-  /** onSend: keeps a 200 answer for the next identical request. */
+  /** onSend: tags a 200 answer, keeps it for the next identical request, answers 304 when asked. */
   readonly keepAnswer: onSendHookHandler;
 }
 
@@ -41,45 +44,67 @@ function ownedCopy(payload: string): Buffer {
   return body;
 }
 
-const passThrough: onSendHookHandler = (_request, _reply, payload, done) => done(null, payload);
+const headerText = (value: ReturnType<FastifyReply['getHeader']>) =>
+  typeof value === 'string' ? value : undefined;
 
-/** The hooks of the catalog routes; with no cache (RESPONSE_CACHE_MB=0) they do nothing. */
-export function catalogCacheHooks(cache: CatalogCache | null): CatalogCacheHooks {
-  if (cache === null) {
-    const reads = { serveCached: async () => {}, keepAnswer: passThrough };
-    return { reads: () => reads, afterWrite: async (_request, _reply, payload) => payload };
-  }
-  return {
-    reads: (dependsOn) => ({
-      serveCached: async (request, reply) => {
-        const key = catalogCacheKeyOf(request);
-        const hit = cache.get(key);
-        if (!hit) {
-          request.catalogCacheTicket = { key, generation: cache.generationOf(dependsOn) };
-          return;
-        }
-        if (hit.link !== undefined) reply.header('link', hit.link);
-        if (hit.totalCount !== undefined) {
-          reply.header('x-total-count', hit.totalCount);
-          reply.header('preference-applied', 'count=exact');
-        }
-        return reply.header('content-type', JSON_TYPE).send(hit.body);
-      },
-      keepAnswer: (request, reply, payload, done) => {
+/**
+ * The hooks of the catalog routes. Every 200 answer gets its ETag and Cache-Control; with no cache
+ * (RESPONSE_CACHE_MB=0) the tag is worked out for each answer, with the cache once per kept answer.
+ */
+export function catalogCacheHooks(
+  cache: CatalogCache | null,
+  catalogRead: CatalogRead,
+): CatalogCacheHooks {
+  const setFreshness = catalogFreshness(catalogRead);
+
+  const reads = (dependsOn: readonly CatalogResource[]): CatalogReadHooks => ({
+    serveCached: async (request, reply) => {
+      if (cache === null) return;
+      const key = catalogCacheKeyOf(request);
+      const hit = cache.get(key);
+      if (!hit) {
+        request.catalogCacheTicket = { key, generation: cache.generationOf(dependsOn) };
+        return;
+      }
+      if (hit.link !== undefined) reply.header('link', hit.link);
+      if (hit.totalCount !== undefined) {
+        reply.header('x-total-count', hit.totalCount);
+        reply.header('preference-applied', 'count=exact');
+      }
+      reply.header('etag', hit.etag);
+      return reply.header('content-type', JSON_TYPE).send(hit.body);
+    },
+    keepAnswer: (request, reply, payload, done) => {
+      if (reply.statusCode !== 200) return done(null, payload);
+      let etag = headerText(reply.getHeader('etag'));
+      // No tag yet: a fresh answer, not one from the cache.
+      if (etag === undefined && typeof payload === 'string') {
+        const link = headerText(reply.getHeader('link'));
+        const totalCount = headerText(reply.getHeader('x-total-count'));
+        etag = entityTagOf(payload, link, totalCount);
+        reply.header('etag', etag);
         const ticket = request.catalogCacheTicket;
-        if (ticket !== null && reply.statusCode === 200 && typeof payload === 'string') {
-          const link = reply.getHeader('link');
-          const totalCount = reply.getHeader('x-total-count');
-          const response = {
-            body: ownedCopy(payload),
-            link: typeof link === 'string' ? link : undefined,
-            ...(typeof totalCount === 'string' && { totalCount }),
-          };
+        if (cache !== null && ticket !== null) {
+          const counted = totalCount === undefined ? {} : { totalCount };
+          const response = { body: ownedCopy(payload), link, etag, ...counted };
           cache.store(ticket.key, ticket.generation, response, dependsOn);
         }
-        done(null, payload);
-      },
-    }),
+      }
+      setFreshness(reply);
+      if (etag === undefined || !ifNoneMatchNames(request.headers['if-none-match'], etag)) {
+        return done(null, payload);
+      }
+      reply.code(304).removeHeader('content-type');
+      // HEAD keeps the body for Fastify's own hook, which only measures it for Content-Length.
+      done(null, request.method === 'HEAD' ? payload : null);
+    },
+  });
+
+  if (cache === null) {
+    return { reads, afterWrite: async (_request, _reply, payload) => payload };
+  }
+  return {
+    reads,
     // The write's trigger bumped its table's version: reading the versions drops exactly what it
     // changed, once (the poll and the notification that follow find nothing new).
     afterWrite: async (_request, reply, payload) => {

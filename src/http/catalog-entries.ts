@@ -5,6 +5,8 @@ export interface CachedResponse {
   readonly link: string | undefined;
   /** X-Total-Count of a counted list answer (Prefer: count=exact). */
   readonly totalCount?: string;
+  /** Its ETag, worked out once when the answer was kept. */
+  readonly etag: string;
 }
 
 interface Entry {
@@ -20,8 +22,9 @@ export interface CatalogEntryLimits {
 }
 
 /**
- * What an entry costs besides its key, body and Link: the Map slot, the entry objects, and the
- * Buffer with its own backing store (measured on Node 20: about 300 bytes of heap, 700 of RSS).
+ * What an entry costs besides its key, body and Link: the Map slot, the entry objects, the
+ * fixed-size ETag, and the Buffer with its own backing store (measured on Node 20: about 300 bytes
+ * of heap, 700 of RSS).
  */
 export const ENTRY_OVERHEAD_BYTES = 1024;
 

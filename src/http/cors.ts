@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 
 export const CORS_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const EXPOSED_HEADERS = [
+  'ETag',
   'Link',
   'Location',
   'Preference-Applied',
@@ -23,7 +24,7 @@ export async function registerCors(app: FastifyInstance, origins: CorsOrigins): 
   await app.register(cors, {
     origin: origins === '*' ? '*' : origins,
     methods: CORS_METHODS,
-    allowedHeaders: ['Authorization', 'Content-Type', 'Prefer'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'If-None-Match', 'Prefer'],
     exposedHeaders: EXPOSED_HEADERS,
     maxAge: 600,
     strictPreflight: false,

@@ -35,13 +35,27 @@ export const PagingQuery = {
   ),
 };
 
+const Prefer = Type.Optional(
+  Type.String({
+    description: 'count=exact: also count every matching row (X-Total-Count, rel="last")',
+  }),
+);
+
+const IfNoneMatch = Type.Optional(
+  Type.String({
+    description:
+      'ETags of answers the client holds (W/ prefixes are ignored), or *: 304 with no body when one is current',
+  }),
+);
+
 /** The request headers a list reads: only Prefer, for the total count. */
-export const ListRequestHeaders = Type.Object({
-  prefer: Type.Optional(
-    Type.String({
-      description: 'count=exact: also count every matching row (X-Total-Count, rel="last")',
-    }),
-  ),
+export const ListRequestHeaders = Type.Object({ prefer: Prefer });
+
+/** The request headers of a catalog read: If-None-Match, and Prefer on lists. */
+export const CatalogItemRequestHeaders = Type.Object({ 'if-none-match': IfNoneMatch });
+export const CatalogListRequestHeaders = Type.Object({
+  prefer: Prefer,
+  'if-none-match': IfNoneMatch,
 });
 
 /** The headers a list answer may carry, for the OpenAPI document. */
@@ -61,9 +75,41 @@ export const LIST_RESPONSE_HEADERS = {
   },
 };
 
+/** The headers of a catalog answer and of its 304, for the OpenAPI document. */
+const CATALOG_READ_HEADERS = {
+  ETag: {
+    type: 'string',
+    description:
+      'Strong tag of this answer (its body, Link and X-Total-Count); send it in If-None-Match to revalidate',
+  },
+  'Cache-Control': {
+    type: 'string',
+    description:
+      'no-cache: keep, but revalidate before each use; also private when reading needs a token',
+  },
+  Vary: { type: 'string', description: 'Authorization, when reading needs a token' },
+};
+
 /** A list answer's schema: the array of items, documented with the list headers. */
 export const ListOf = <T extends TSchema>(item: T) =>
   Type.Array(item, { headers: LIST_RESPONSE_HEADERS });
+
+const NotModified = Type.Null({
+  description: 'Not modified: If-None-Match named the current ETag (no body)',
+  headers: CATALOG_READ_HEADERS,
+});
+
+/** The 200 and 304 of a catalog read of one item, documented with their headers. */
+export const catalogItemResponses = <T extends TSchema>(item: T) => ({
+  200: { ...item, headers: CATALOG_READ_HEADERS },
+  304: NotModified,
+});
+
+/** The 200 and 304 of a catalog list, documented with their headers. */
+export const catalogListResponses = <T extends TSchema>(item: T) => ({
+  200: Type.Array(item, { headers: { ...LIST_RESPONSE_HEADERS, ...CATALOG_READ_HEADERS } }),
+  304: NotModified,
+});
 
 export const PagingOnlyQuery = Type.Object(PagingQuery);
 export type PagingOnlyQuery = Static<typeof PagingOnlyQuery>;

@@ -6,7 +6,7 @@ import { CatalogCache } from '../../src/http/catalog-cache.js';
 import type { CatalogResource } from '../../src/shared/catalog-resources.js';
 
 const MOVIE_SOURCES: CatalogResource[] = ['movies', 'genres', 'directors'];
-const answer = (text: string) => ({ body: Buffer.from(text), link: undefined });
+const answer = (text: string) => ({ body: Buffer.from(text), link: undefined, etag: '"t"' });
 
 function cacheOver(versions: { movies: number; genres: number; directors: number }) {
   const reads = { count: 0 };

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { pino } from 'pino';
 import { CatalogCache, ENTRY_OVERHEAD_BYTES, entryCost } from '../../src/http/catalog-cache.js';
 
-const answer = (text: string) => ({ body: Buffer.from(text), link: undefined });
+const answer = (text: string) => ({ body: Buffer.from(text), link: undefined, etag: '"t"' });
 
 function cacheWith(
   version: { value: number | Error },
@@ -78,7 +78,11 @@ describe('CatalogCache', () => {
 
   it('When an entry is counted, then its key, body, Link and a fixed overhead all count', () => {
     const key = '/genres/ page=2&per_page=12';
-    const withLink = { body: Buffer.from('[1,2]'), link: '</genres/?page=3>; rel="next"' };
+    const withLink = {
+      body: Buffer.from('[1,2]'),
+      link: '</genres/?page=3>; rel="next"',
+      etag: '"t"',
+    };
     assert.equal(
       entryCost(key, withLink),
       ENTRY_OVERHEAD_BYTES + key.length * 2 + 5 + withLink.link.length * 2,

@@ -5,10 +5,12 @@ import type { CatalogCacheHooks } from '../../http/catalog-cache-hooks.js';
 import { listOptionsOf, pageWindow, sendPage } from '../../http/paging.js';
 import {
   bearerSecurity,
+  CatalogItemRequestHeaders,
+  CatalogListRequestHeaders,
+  catalogItemResponses,
+  catalogListResponses,
   errorResponses,
   IdParams,
-  ListOf,
-  ListRequestHeaders,
   NoContent,
 } from '../../http/schemas.js';
 import { Movie, MovieCreate, MovieListQuery, MoviePatch, MovieReplace } from './schemas.js';
@@ -40,8 +42,8 @@ export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
       description:
         'Filters combine with AND. Without page/per_page at most 1000 rows are returned; a Link header with rel="next" (an after= cursor) says when more exist. With Prefer: count=exact, X-Total-Count counts every matching row.',
       querystring: MovieListQuery,
-      headers: ListRequestHeaders,
-      response: { 200: ListOf(Movie), ...errorResponses(400, 401) },
+      headers: CatalogListRequestHeaders,
+      response: { ...catalogListResponses(Movie), ...errorResponses(400, 401) },
     },
     handler: async (request, reply) => {
       const window = pageWindow(request.query);
@@ -62,7 +64,8 @@ export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
       ...common,
       summary: 'Get one movie',
       params: IdParams,
-      response: { 200: Movie, ...errorResponses(400, 401, 404) },
+      headers: CatalogItemRequestHeaders,
+      response: { ...catalogItemResponses(Movie), ...errorResponses(400, 401, 404) },
     },
     handler: (request) => service.get(request.params.id),
   });

@@ -7,10 +7,12 @@ import { listOptionsOf, pageWindow, sendPage } from '../../http/paging.js';
 import {
   bearerSecurity,
   errorResponses,
+  CatalogItemRequestHeaders,
+  CatalogListRequestHeaders,
+  catalogItemResponses,
+  catalogListResponses,
   Id,
   IdParams,
-  ListOf,
-  ListRequestHeaders,
   NoContent,
   PagingOnlyQuery,
 } from '../../http/schemas.js';
@@ -47,8 +49,8 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
       security,
       summary: `List ${resource}`,
       querystring: PagingOnlyQuery,
-      headers: ListRequestHeaders,
-      response: { 200: ListOf(NamedObject), ...readErrors },
+      headers: CatalogListRequestHeaders,
+      response: { ...catalogListResponses(NamedObject), ...readErrors },
     },
     handler: async (request, reply) => {
       const window = pageWindow(request.query);
@@ -65,7 +67,8 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
       security,
       summary: `Get one ${label.toLowerCase()}`,
       params: IdParams,
-      response: { 200: NamedObject, ...readErrors, ...errorResponses(404) },
+      headers: CatalogItemRequestHeaders,
+      response: { ...catalogItemResponses(NamedObject), ...readErrors, ...errorResponses(404) },
     },
     handler: (request) => service.get(request.params.id),
   });
