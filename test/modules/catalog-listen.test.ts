@@ -157,8 +157,13 @@ describe('Catalog writes reach other processes by LISTEN/NOTIFY', { skip }, () =
       await admin.end();
     }
     await changeAndSee(notified);
-    await eventually(() => count(notified.logs(), LISTENING) === 2, 'listening again');
-    assert.equal(count(notified.logs(), NOT_LISTENING), 1);
+    // On a loaded machine a slow heartbeat may count as one more loss (and one more return):
+    // what matters is that the kill was noticed and that it listens again.
+    const listeningAgain = () => {
+      const lost = count(notified.logs(), NOT_LISTENING);
+      return lost >= 1 && count(notified.logs(), LISTENING) === lost + 1;
+    };
+    await eventually(listeningAgain, 'listening again', 15_000);
     await changeAndSee(notified);
     assert.equal(notified.child.exitCode, null, 'the process is still up');
   });
@@ -166,11 +171,15 @@ describe('Catalog writes reach other processes by LISTEN/NOTIFY', { skip }, () =
   it('When the listener cannot reach the database, then the poll takes over, and listening resumes', async () => {
     await changeAndSee(proxied);
     await proxy.stop();
-    await eventually(() => count(proxied.logs(), NOT_LISTENING) === 1, 'the loss noticed');
+    await eventually(() => count(proxied.logs(), NOT_LISTENING) >= 1, 'the loss noticed');
     await changeAndSee(proxied);
     await changeAndSee(proxied);
     await proxy.start();
-    await eventually(() => count(proxied.logs(), LISTENING) === 2, 'listening again');
+    await eventually(
+      () => count(proxied.logs(), LISTENING) === count(proxied.logs(), NOT_LISTENING) + 1,
+      'listening again',
+      15_000,
+    );
     // Give the 200 ms poll time to step aside: what follows is seen by notification alone.
     await new Promise((resolve) => setTimeout(resolve, 500));
     await changeAndSee(proxied);
