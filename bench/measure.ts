@@ -5,6 +5,8 @@ export interface Measurement {
   readonly p50: number;
   readonly p99: number;
   readonly non2xx: number;
+  /** 2xx answers per second (the rest may be refusals, such as 429s). */
+  readonly okPerSecond: number;
   /** Connection errors and timeouts. */
   readonly errors: number;
   readonly requests: number;
@@ -38,6 +40,7 @@ export async function measure(
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
+    okPerSecond: Math.round((result['2xx'] / result.duration) * 10) / 10,
     errors: result.errors + result.timeouts,
     requests: result.requests.total,
   };

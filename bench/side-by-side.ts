@@ -7,6 +7,8 @@ import { startListening, type Started } from './processes.js';
 
 const KEPT_HEADERS = new Set([
   'content-type',
+  'etag',
+  'vary',
   'link',
   'location',
   'cache-control',
