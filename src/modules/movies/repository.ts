@@ -11,6 +11,7 @@ import {
   type MovieFilters,
   type MovieOrder,
 } from './list-query.js';
+import { movieJson } from './movie-json.js';
 import type { Movie } from './schemas.js';
 
 export type { MovieFilters, MovieOrder } from './list-query.js';
@@ -19,23 +20,26 @@ type Db = Kysely<Database>;
 
 export type MovieFields = Omit<MovieRow, 'id' | 'title_key'>;
 
-export function selectMovies(db: Db) {
+function fromMovies(db: Db) {
   return db
     .selectFrom('movies')
     .leftJoin('genres', 'genres.id', 'movies.genre_id')
-    .leftJoin('directors', 'directors.id', 'movies.director_id')
-    .select([
-      'movies.id',
-      'movies.title',
-      'movies.description',
-      'movies.trailer',
-      'movies.year',
-      'movies.rating',
-      'movies.genre_id',
-      'movies.director_id',
-      'genres.name as genre_name',
-      'directors.name as director_name',
-    ]);
+    .leftJoin('directors', 'directors.id', 'movies.director_id');
+}
+
+export function selectMovies(db: Db) {
+  return fromMovies(db).select([
+    'movies.id',
+    'movies.title',
+    'movies.description',
+    'movies.trailer',
+    'movies.year',
+    'movies.rating',
+    'movies.genre_id',
+    'movies.director_id',
+    'genres.name as genre_name',
+    'directors.name as director_name',
+  ]);
 }
 
 type MovieJoinedRow = Awaited<
@@ -63,6 +67,29 @@ export function movieRowToMovie(row: MovieJoinedRow): Movie {
   };
 }
 
+/** A row of a movie list: the movie's answer as JSON bytes, and what a cursor behind it holds. */
+export interface MovieJsonRow {
+  readonly json: Buffer;
+  readonly id: number;
+  /** The value of the order's first key (the id itself when ordered by id). */
+  readonly sort_key: CursorValue;
+}
+
+function selectMovieJson(db: Db, dialect: Dialect, order: MovieOrder) {
+  const [first] = order;
+  if (first === undefined) throw new Error('a movie list needs an order');
+  return fromMovies(db).select((eb) => [
+    movieJson(dialect).as('json'),
+    'movies.id',
+    eb.ref(COLUMN_BY_KEY[first.key]).$castTo<CursorValue>().as('sort_key'),
+  ]);
+}
+
+/** The sort key values of a row, as a cursor behind it holds them. */
+export function cursorValuesOf(row: MovieJsonRow, order: MovieOrder): CursorValue[] {
+  return order.map(({ key }) => (key === 'id' ? row.id : row.sort_key));
+}
+
 export interface MovieListWindow {
   readonly offset: number;
   readonly limit: number;
@@ -76,10 +103,10 @@ export async function listMovies(
   filters: MovieFilters,
   order: MovieOrder,
   window: MovieListWindow,
-): Promise<Movie[]> {
+): Promise<MovieJsonRow[]> {
   const { offset, limit, after } = window;
   if (after !== undefined) return listMoviesBehind(db, dialect, filters, order, limit, after);
-  let query = selectMovies(db).where((eb) =>
+  let query = selectMovieJson(db, dialect, order).where((eb) =>
     movieFilterCondition(
       eb,
       dialect,
@@ -96,8 +123,7 @@ export async function listMovies(
         )
       : query.orderBy(COLUMN_BY_KEY[key], descending ? 'desc' : 'asc');
   }
-  const rows = await query.limit(limit).offset(offset).execute();
-  return rows.map(movieRowToMovie);
+  return query.limit(limit).offset(offset).execute();
 }
 
 /** The query of a keyset page: rows behind the cursor, never the rows before it. */
@@ -114,7 +140,7 @@ export function selectMoviesBehind(
   if (first === undefined || typeof id !== 'number') throw new Error('cursor without an id');
   const direction = first.descending ? 'desc' : 'asc';
   // Null keys are excluded by the comparison, so the plain order is the order of the index.
-  const ordered = selectMovies(db)
+  const ordered = selectMovieJson(db, dialect, order)
     .where((eb) =>
       eb.and([
         movieFilterCondition(eb, dialect, filters, idOnlyOrderOf(filters, order, id), limit),
@@ -133,7 +159,7 @@ function selectNullKeyedMovies(
   key: MovieOrder[number],
   limit: number,
 ) {
-  return selectMovies(db)
+  return selectMovieJson(db, dialect, [key])
     .where((eb) =>
       eb.and([
         movieFilterCondition(eb, dialect, filters, null, limit),
@@ -151,7 +177,7 @@ async function listMoviesBehind(
   order: MovieOrder,
   limit: number,
   after: readonly CursorValue[],
-): Promise<Movie[]> {
+): Promise<MovieJsonRow[]> {
   const rows = await selectMoviesBehind(db, dialect, filters, order, limit, after).execute();
   const [first] = order;
   if (
@@ -163,7 +189,7 @@ async function listMoviesBehind(
     const nullKeyed = selectNullKeyedMovies(db, dialect, filters, first, limit - rows.length);
     rows.push(...(await nullKeyed.execute()));
   }
-  return rows.map(movieRowToMovie);
+  return rows;
 }
 
 export async function countMovies(
@@ -179,29 +205,38 @@ export async function countMovies(
   return Number(row.count);
 }
 
-/** The value a movie sorts by under this key, as the list query compares it. */
-export function sortValueOf(movie: Movie, key: MovieOrder[number]['key']): CursorValue {
-  if (key === 'title') return movie.title.toLowerCase();
-  return movie[key];
+export async function findMovieById(db: Db, id: number): Promise<Movie | undefined> {
+  const row = await selectMovies(db).where('movies.id', '=', id).executeTakeFirst();
+  return row && movieRowToMovie(row);
 }
 
 // The most frequent read is built and compiled once per database; only its parameter changes.
-const movieByIdQueries = new WeakMap<Db, CompiledQuery<MovieJoinedRow>>();
+const movieJsonByIdQueries = new WeakMap<Db, CompiledQuery<{ json: Buffer }>>();
 
-function movieByIdQuery(db: Db): CompiledQuery<MovieJoinedRow> {
-  let compiled = movieByIdQueries.get(db);
+function movieJsonByIdQuery(db: Db, dialect: Dialect): CompiledQuery<{ json: Buffer }> {
+  let compiled = movieJsonByIdQueries.get(db);
   if (compiled === undefined) {
-    compiled = selectMovies(db).where('movies.id', '=', 0).compile();
-    movieByIdQueries.set(db, compiled);
+    compiled = fromMovies(db)
+      .select(movieJson(dialect).as('json'))
+      .where('movies.id', '=', 0)
+      .compile();
+    movieJsonByIdQueries.set(db, compiled);
   }
   return compiled;
 }
 
-export async function findMovieById(db: Db, id: number): Promise<Movie | undefined> {
-  const query: CompiledQuery<MovieJoinedRow> = { ...movieByIdQuery(db), parameters: [id] };
+/** The movie's answer as JSON bytes. */
+export async function findMovieJsonById(
+  db: Db,
+  dialect: Dialect,
+  id: number,
+): Promise<Buffer | undefined> {
+  const query: CompiledQuery<{ json: Buffer }> = {
+    ...movieJsonByIdQuery(db, dialect),
+    parameters: [id],
+  };
   const { rows } = await db.executeQuery(query);
-  const [row] = rows;
-  return row && movieRowToMovie(row);
+  return rows[0]?.json;
 }
 
 export async function movieExists(db: Db, id: number): Promise<boolean> {
