@@ -35,9 +35,12 @@ export interface CatalogCacheHooks {
 }
 
 // A copy with its own memory: a small Buffer.from() slice would pin a shared 8 KiB pool slab.
-function ownedCopy(payload: string): Buffer {
+// A Buffer that is its whole allocation already has memory of its own, and is kept as is.
+function ownedCopy(payload: string | Buffer): Buffer {
+  if (Buffer.isBuffer(payload) && payload.byteLength === payload.buffer.byteLength) return payload;
   const body = Buffer.allocUnsafeSlow(Buffer.byteLength(payload));
-  body.write(payload);
+  if (typeof payload === 'string') body.write(payload);
+  else payload.copy(body);
   return body;
 }
 
@@ -67,7 +70,8 @@ export function catalogCacheHooks(cache: CatalogCache | null): CatalogCacheHooks
       },
       keepAnswer: (request, reply, payload, done) => {
         const ticket = request.catalogCacheTicket;
-        if (ticket !== null && reply.statusCode === 200 && typeof payload === 'string') {
+        const kept = typeof payload === 'string' || Buffer.isBuffer(payload);
+        if (ticket !== null && reply.statusCode === 200 && kept) {
           const link = reply.getHeader('link');
           const totalCount = reply.getHeader('x-total-count');
           const response = {
