@@ -1,4 +1,10 @@
-import type { CompiledQuery, Kysely } from 'kysely';
+import {
+  sql,
+  type CompiledQuery,
+  type ExpressionBuilder,
+  type Kysely,
+  type OrderByModifiers,
+} from 'kysely';
 import type { Dialect } from '../../db/database.js';
 import type { Database, MovieRow } from '../../db/schema.js';
 import type { CursorValue } from '../../shared/keyset-cursor.js';
@@ -71,23 +77,72 @@ export function movieRowToMovie(row: MovieJoinedRow): Movie {
 export interface MovieJsonRow {
   readonly json: Buffer;
   readonly id: number;
-  /** The value of the order's first key (the id itself when ordered by id). */
+  /** The value of the order's first key; null when that key is the id (see `id`). */
   readonly sort_key: CursorValue;
-}
-
-function selectMovieJson(db: Db, dialect: Dialect, order: MovieOrder) {
-  const [first] = order;
-  if (first === undefined) throw new Error('a movie list needs an order');
-  return fromMovies(db).select((eb) => [
-    movieJson(dialect).as('json'),
-    'movies.id',
-    eb.ref(COLUMN_BY_KEY[first.key]).$castTo<CursorValue>().as('sort_key'),
-  ]);
 }
 
 /** The sort key values of a row, as a cursor behind it holds them. */
 export function cursorValuesOf(row: MovieJsonRow, order: MovieOrder): CursorValue[] {
   return order.map(({ key }) => (key === 'id' ? row.id : row.sort_key));
+}
+
+// The id is not selected twice: SQLite would then not see a page's order and sort it again.
+const sortKeyOf = (first: MovieOrder[number]) =>
+  (first.key === 'id' ? sql`null` : sql.ref(COLUMN_BY_KEY[first.key]))
+    .$castTo<CursorValue>()
+    .as('sort_key');
+
+interface OrderTerm {
+  readonly key: MovieOrder[number]['key'];
+  readonly descending: boolean;
+  /** Only year and rating can be null; plain order on the others lets every index serve it. */
+  readonly nullsLast: boolean;
+}
+
+const modifiersOf = ({ descending, nullsLast }: OrderTerm): OrderByModifiers =>
+  nullsLast
+    ? (item) => (descending ? item.desc() : item.asc()).nullsLast()
+    : descending
+      ? 'desc'
+      : 'asc';
+
+type Expressions = ExpressionBuilder<Database, never>;
+
+function selectPage(eb: Expressions, first: MovieOrder[number]) {
+  return eb.selectFrom('movies').select(['movies.id', sortKeyOf(first)]);
+}
+
+type PageQuery = ReturnType<typeof selectPage>;
+
+function orderPage(page: PageQuery, terms: readonly OrderTerm[]): PageQuery {
+  return terms.reduce(
+    (query, term) => query.orderBy(COLUMN_BY_KEY[term.key], modifiersOf(term)),
+    page,
+  );
+}
+
+/**
+ * The movies of a page picked by `page` (ids and sort key, in `terms` order), with their JSON:
+ * built for the page's rows only, never for the rows a sort or an offset goes through.
+ */
+function selectMovieJsonPage(
+  db: Db,
+  dialect: Dialect,
+  page: (eb: Expressions) => PageQuery,
+  terms: readonly OrderTerm[],
+) {
+  const query = db
+    .selectFrom((eb) => page(eb).as('page'))
+    .innerJoin('movies', 'movies.id', 'page.id')
+    .leftJoin('genres', 'genres.id', 'movies.genre_id')
+    .leftJoin('directors', 'directors.id', 'movies.director_id')
+    .select([movieJson(dialect).as('json'), 'page.id', 'page.sort_key']);
+  // The page's own order again: both databases see the rows come in it and do not sort them.
+  return terms.reduce(
+    (ordered, term) =>
+      ordered.orderBy(term.key === 'id' ? 'page.id' : 'page.sort_key', modifiersOf(term)),
+    query,
+  );
 }
 
 export interface MovieListWindow {
@@ -106,24 +161,31 @@ export async function listMovies(
 ): Promise<MovieJsonRow[]> {
   const { offset, limit, after } = window;
   if (after !== undefined) return listMoviesBehind(db, dialect, filters, order, limit, after);
-  let query = selectMovieJson(db, dialect, order).where((eb) =>
-    movieFilterCondition(
-      eb,
-      dialect,
-      filters,
-      idOnlyOrderOf(filters, order, undefined),
-      offset + limit,
-    ),
-  );
-  for (const { key, descending } of order) {
-    // Only year and rating can be null; plain order on the others lets every index serve it.
-    query = NULLABLE_KEYS.has(key)
-      ? query.orderBy(COLUMN_BY_KEY[key], (item) =>
-          descending ? item.desc().nullsLast() : item.asc().nullsLast(),
-        )
-      : query.orderBy(COLUMN_BY_KEY[key], descending ? 'desc' : 'asc');
-  }
-  return query.limit(limit).offset(offset).execute();
+  const [first] = order;
+  if (first === undefined) throw new Error('a movie list needs an order');
+  const terms = order.map(({ key, descending }) => ({
+    key,
+    descending,
+    nullsLast: NULLABLE_KEYS.has(key),
+  }));
+  const page = (eb: Expressions) => {
+    const matching = selectPage(eb, first).where((where) =>
+      movieFilterCondition(
+        where,
+        dialect,
+        filters,
+        idOnlyOrderOf(filters, order, undefined),
+        offset + limit,
+      ),
+    );
+    return orderPage(matching, terms).limit(limit).offset(offset);
+  };
+  return selectMovieJsonPage(db, dialect, page, terms).execute();
+}
+
+// A keyset page reads its rows in index order and stops at its limit: one query builds the JSON.
+function selectMovieJson(db: Db, dialect: Dialect, first: MovieOrder[number]) {
+  return fromMovies(db).select([movieJson(dialect).as('json'), 'movies.id', sortKeyOf(first)]);
 }
 
 /** The query of a keyset page: rows behind the cursor, never the rows before it. */
@@ -140,7 +202,7 @@ export function selectMoviesBehind(
   if (first === undefined || typeof id !== 'number') throw new Error('cursor without an id');
   const direction = first.descending ? 'desc' : 'asc';
   // Null keys are excluded by the comparison, so the plain order is the order of the index.
-  const ordered = selectMovieJson(db, dialect, order)
+  const ordered = selectMovieJson(db, dialect, first)
     .where((eb) =>
       eb.and([
         movieFilterCondition(eb, dialect, filters, idOnlyOrderOf(filters, order, id), limit),
@@ -159,7 +221,7 @@ function selectNullKeyedMovies(
   key: MovieOrder[number],
   limit: number,
 ) {
-  return selectMovieJson(db, dialect, [key])
+  return selectMovieJson(db, dialect, key)
     .where((eb) =>
       eb.and([
         movieFilterCondition(eb, dialect, filters, null, limit),
