@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import { sql } from 'kysely';
-import type { Movie } from '../../src/modules/movies/schemas.js';
-import { buildTestApp, signedIn, type TestContext } from '../helpers.js';
+import { createQueryId, sql, type KyselyPlugin, type RootOperationNode } from 'kysely';
+import type { Movie, MovieListQuery } from '../../src/modules/movies/schemas.js';
+import { createMovieService } from '../../src/modules/movies/service.js';
+import { pageWindow } from '../../src/http/paging.js';
+import { buildTestApp, onPostgres, signedIn, type TestContext } from '../helpers.js';
 import { linksOf } from '../links.js';
 
 // Movie reads are JSON written by the database; POST answers and favourites still go through
@@ -259,6 +261,62 @@ describe('Movie answers written by the database', () => {
       }
     }
     assert.ok(items > urls.length, `${items} movies compared`);
+  });
+});
+
+/** The plan of the list query the service runs for this query string. */
+async function listPlanOf(query: MovieListQuery): Promise<string[]> {
+  const queries: RootOperationNode[] = [];
+  const watcher: KyselyPlugin = {
+    transformQuery: ({ node }) => {
+      queries.push(node);
+      return node;
+    },
+    transformResult: async ({ result }) => result,
+  };
+  const service = createMovieService(
+    ctx.db.withPlugin(watcher),
+    onPostgres ? 'postgres' : 'sqlite',
+  );
+  await service.list(query, pageWindow(query), { count: false });
+  assert.equal(queries.length, 1, 'one query');
+  const compiled = ctx.db
+    .getExecutor()
+    .compileQuery(queries[0] as RootOperationNode, createQueryId());
+  const explain = onPostgres ? 'explain (verbose, costs off)' : 'explain query plan';
+  const { rows } = await ctx.db.executeQuery<Record<string, unknown>>({
+    ...compiled,
+    sql: `${explain} ${compiled.sql}`,
+  });
+  return rows.map((row) => String(row.detail ?? row['QUERY PLAN']));
+}
+
+describe('The movie list query', () => {
+  it('When a page must be sorted or skips rows, then JSON is built for the page rows only', async () => {
+    const cases: MovieListQuery[] = [
+      { genre_id: 17, sort: 'title', per_page: 2 },
+      { q: 'ни', sort: '-rating', page: 2, per_page: 3 },
+      { director_id: 2, page: 2, per_page: 1 },
+    ];
+    for (const query of cases) {
+      const plan = await listPlanOf(query);
+      const text = `${JSON.stringify(query)}:\n${plan.join('\n')}`;
+      if (onPostgres) {
+        // Every node at or below the Limit outputs ids and keys, not the answers' JSON.
+        const limit = plan.findIndex((line) => /\bLimit\b/.test(line));
+        assert.ok(limit > 0, text);
+        assert.ok(
+          plan.slice(0, limit).some((line) => line.includes('json_build_object')),
+          text,
+        );
+        assert.ok(!plan.slice(limit).some((line) => line.includes('json_build_object')), text);
+      } else {
+        // The page (a co-routine) is sorted and cut before the JSON query reads it, unsorted.
+        const pageRead = plan.findIndex((line) => /^SCAN page\b/.test(line));
+        assert.ok(plan[0]?.startsWith('CO-ROUTINE page') && pageRead > 0, text);
+        assert.ok(!plan.slice(pageRead).some((line) => /TEMP B-TREE/.test(line)), text);
+      }
+    }
   });
 });
 
