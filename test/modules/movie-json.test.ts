@@ -313,7 +313,7 @@ describe('The movie list query', () => {
       } else {
         // The page (a co-routine) is sorted and cut before the JSON query reads it, unsorted.
         const pageRead = plan.findIndex((line) => /^SCAN page\b/.test(line));
-        assert.ok(plan[0]?.startsWith('CO-ROUTINE page') && pageRead > 0, text);
+        assert.ok(plan.includes('CO-ROUTINE page') && pageRead > 0, text);
         assert.ok(!plan.slice(pageRead).some((line) => /TEMP B-TREE/.test(line)), text);
       }
     }

@@ -1,4 +1,10 @@
-import { sql, type RawBuilder } from 'kysely';
+import {
+  createQueryId,
+  PostgresQueryCompiler,
+  sql,
+  SqliteQueryCompiler,
+  type RawBuilder,
+} from 'kysely';
 import type { Dialect } from '../../db/database.js';
 
 type JsonFields = readonly (readonly [key: string, value: RawBuilder<unknown>])[];
@@ -21,12 +27,8 @@ function namedRef(dialect: Dialect, table: 'genres' | 'directors'): RawBuilder<u
 
 const column = (name: string) => sql.ref(`movies.${name}`);
 
-/**
- * A movie as the API answers it (the Movie schema, keys in its order), written by the database
- * as UTF-8 JSON bytes, in a query that joins movies with genres and directors.
- */
-export function movieJson(dialect: Dialect): RawBuilder<Buffer> {
-  const movie = jsonObject(dialect, [
+function buildMovieJson(dialect: Dialect): RawBuilder<string> {
+  return jsonObject(dialect, [
     ['id', column('id')],
     ['title', column('title')],
     ['description', column('description')],
@@ -38,9 +40,61 @@ export function movieJson(dialect: Dialect): RawBuilder<Buffer> {
     ['director_id', column('director_id')],
     ['genre', namedRef(dialect, 'genres')],
     ['director', namedRef(dialect, 'directors')],
-  ]);
-  // A blob (SQLite) or bytea (PostgreSQL) reaches JavaScript as a Buffer, never as a string.
+  ]).$castTo<string>();
+}
+
+// The expression takes no parameters: it is compiled once, into the text Kysely writes for it
+// in every query (compiling its forty-odd nodes again for each list costs more than the rows).
+function compiledOnce(dialect: Dialect): RawBuilder<string> {
+  const compiler = dialect === 'sqlite' ? new SqliteQueryCompiler() : new PostgresQueryCompiler();
+  const node = buildMovieJson(dialect).toOperationNode();
+  const { sql: text, parameters } = compiler.compileQuery(node, createQueryId());
+  if (parameters.length > 0) throw new Error('the movie JSON expression takes no parameters');
+  return sql.raw<string>(text);
+}
+
+const MOVIE_JSON: Record<Dialect, RawBuilder<string>> = {
+  sqlite: compiledOnce('sqlite'),
+  postgres: compiledOnce('postgres'),
+};
+
+/**
+ * A movie as the API answers it (the Movie schema, keys in its order), as JSON text written by
+ * the database, in a query that joins movies with genres and directors.
+ */
+export const movieJson = (dialect: Dialect): RawBuilder<string> => MOVIE_JSON[dialect];
+
+// A blob (SQLite) or bytea (PostgreSQL) reaches JavaScript as a Buffer, never as a string.
+function utf8Bytes(dialect: Dialect, text: RawBuilder<unknown>): RawBuilder<Buffer> {
   return dialect === 'sqlite'
-    ? sql<Buffer>`cast(${movie} as blob)`
-    : sql<Buffer>`convert_to(${movie}::text, 'UTF8')`;
+    ? sql<Buffer>`cast(${text} as blob)`
+    : sql<Buffer>`convert_to(${text}, 'UTF8')`;
+}
+
+/** The movie's answer as UTF-8 bytes. */
+export const movieJsonBytes = (dialect: Dialect): RawBuilder<Buffer> =>
+  utf8Bytes(dialect, dialect === 'sqlite' ? movieJson(dialect) : sql`${movieJson(dialect)}::text`);
+
+/**
+ * Over a subquery `list` of movies (json, id, sort_key) in its order: `json`, their answers as the
+ * UTF-8 bytes of one JSON array, and `entries`, a JSON array of [byte length, id, sort_key] per
+ * movie, in the same order, for the page around them. Both aggregates read the subquery's rows
+ * in its order (an aggregate's own ORDER BY would sort them again).
+ */
+export function movieJsonArray(dialect: Dialect): {
+  json: RawBuilder<Buffer>;
+  entries: RawBuilder<string>;
+} {
+  const [json, id, sortKey] = [sql.ref('list.json'), sql.ref('list.id'), sql.ref('list.sort_key')];
+  if (dialect === 'sqlite') {
+    return {
+      json: utf8Bytes(dialect, sql`'[' || coalesce(group_concat(${json}, ','), '') || ']'`),
+      entries: sql<string>`json_group_array(json_array(octet_length(${json}), ${id}, ${sortKey}))`,
+    };
+  }
+  const text = sql`${json}::text`;
+  return {
+    json: utf8Bytes(dialect, sql`'[' || coalesce(string_agg(${text}, ','), '') || ']'`),
+    entries: sql<string>`coalesce(json_agg(json_build_array(octet_length(${text}), ${id}, ${sortKey})), '[]')::text`,
+  };
 }

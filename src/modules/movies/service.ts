@@ -13,7 +13,7 @@ import {
   type CursorKey,
   type CursorValueKind,
 } from '../../shared/keyset-cursor.js';
-import { jsonArrayOf } from '../../shared/json-array.js';
+import { jsonArrayHead } from '../../shared/json-array.js';
 import * as repo from './repository.js';
 import type { Movie, MovieCreate, MovieListQuery, MoviePatch, MovieReplace } from './schemas.js';
 
@@ -135,16 +135,18 @@ export function createMovieService(db: Kysely<Database>, dialect: Dialect) {
       const order = orderOf(query);
       const keys = cursorKeysOf(order);
       const after = window.after === undefined ? undefined : decodeCursor(window.after, keys);
-      const rows = await repo.listMovies(db, dialect, filters, order, {
+      const list = await repo.listMovies(db, dialect, filters, order, {
         offset: window.offset,
         limit: window.limit + 1,
         after,
       });
       const total = options.count ? await repo.countMovies(db, dialect, filters) : undefined;
-      const cursorOf = (last: repo.MovieJsonRow) =>
+      const cursorOf = (last: repo.MovieListEntry) =>
         encodeCursor(keys, repo.cursorValuesOf(last, order));
-      const { items, ...page } = toPage(rows, window, cursorOf, total);
-      return { ...page, json: jsonArrayOf(items.map((row) => row.json)) };
+      const { entries } = list;
+      const { items, ...page } = toPage(entries, window, cursorOf, total);
+      const lengths = entries.map(([byteLength]) => byteLength);
+      return { ...page, json: jsonArrayHead(list.json, lengths, items.length) };
     },
 
     /** The movie's answer as JSON bytes. */
