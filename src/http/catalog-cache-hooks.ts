@@ -38,12 +38,9 @@ export interface CatalogCacheHooks {
 }
 
 // A copy with its own memory: a small Buffer.from() slice would pin a shared 8 KiB pool slab.
-// A Buffer that is its whole allocation already has memory of its own, and is kept as is.
-function ownedCopy(payload: string | Buffer): Buffer {
-  if (Buffer.isBuffer(payload) && payload.byteLength === payload.buffer.byteLength) return payload;
+function ownedCopy(payload: string): Buffer {
   const body = Buffer.allocUnsafeSlow(Buffer.byteLength(payload));
-  if (typeof payload === 'string') body.write(payload);
-  else payload.copy(body);
+  body.write(payload);
   return body;
 }
 
@@ -80,8 +77,8 @@ export function catalogCacheHooks(
     keepAnswer: (request, reply, payload, done) => {
       if (reply.statusCode !== 200) return done(null, payload);
       let etag = headerText(reply.getHeader('etag'));
-      // No tag yet: a fresh answer (JSON text, or JSON bytes the database wrote), not one from the cache.
-      if (etag === undefined && (typeof payload === 'string' || Buffer.isBuffer(payload))) {
+      // No tag yet: a fresh answer, not one from the cache.
+      if (etag === undefined && typeof payload === 'string') {
         const link = headerText(reply.getHeader('link'));
         const totalCount = headerText(reply.getHeader('x-total-count'));
         etag = entityTagOf(payload, link, totalCount);

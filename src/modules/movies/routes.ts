@@ -2,8 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Guards } from '../../auth/authenticate.js';
 import type { CatalogCacheHooks } from '../../http/catalog-cache-hooks.js';
-import { sendJsonBytes } from '../../http/json-bytes.js';
-import { listOptionsOf, pageWindow, setPageHeaders } from '../../http/paging.js';
+import { listOptionsOf, pageWindow, sendPage } from '../../http/paging.js';
 import {
   bearerSecurity,
   CatalogItemRequestHeaders,
@@ -48,9 +47,12 @@ export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
     },
     handler: async (request, reply) => {
       const window = pageWindow(request.query);
-      const page = await service.list(request.query, window, listOptionsOf(request));
-      setPageHeaders(request, reply, page, window);
-      return sendJsonBytes(reply, page.json);
+      return sendPage(
+        request,
+        reply,
+        await service.list(request.query, window, listOptionsOf(request)),
+        window,
+      );
     },
   });
 
@@ -65,7 +67,7 @@ export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
       headers: CatalogItemRequestHeaders,
       response: { ...catalogItemResponses(Movie), ...errorResponses(400, 401, 404) },
     },
-    handler: async (request, reply) => sendJsonBytes(reply, await service.get(request.params.id)),
+    handler: (request) => service.get(request.params.id),
   });
 
   app.post('/movies/', {

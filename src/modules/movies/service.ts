@@ -3,7 +3,7 @@ import { isForeignKeyViolation } from '../../db/errors.js';
 import type { Dialect } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import { notFound, validationError, type FieldErrors } from '../../errors.js';
-import { toPage, type ListOptions, type PageInfo, type PageWindow } from '../../http/paging.js';
+import { toPage, type ListOptions, type Page, type PageWindow } from '../../http/paging.js';
 import { findDirectorById } from '../directors/repository.js';
 import { findGenreById } from '../genres/repository.js';
 import { assertBodyIdMatches } from '../shared/named-resource.js';
@@ -13,16 +13,10 @@ import {
   type CursorKey,
   type CursorValueKind,
 } from '../../shared/keyset-cursor.js';
-import { jsonArrayHead } from '../../shared/json-array.js';
 import * as repo from './repository.js';
 import type { Movie, MovieCreate, MovieListQuery, MoviePatch, MovieReplace } from './schemas.js';
 
 type MovieInput = Partial<repo.MovieFields>;
-
-/** A page of movies as the answer's bytes: a JSON array of Movie. */
-export interface MovieJsonPage extends PageInfo {
-  readonly json: Buffer;
-}
 
 export function isHttpUrl(text: string): boolean {
   try {
@@ -114,6 +108,12 @@ export function createMovieService(db: Kysely<Database>, dialect: Dialect) {
     }
   }
 
+  async function get(id: number): Promise<Movie> {
+    const movie = await repo.findMovieById(db, id);
+    if (!movie) throw notFound('Movie');
+    return movie;
+  }
+
   async function update(id: number, fields: MovieInput): Promise<void> {
     await assertValid(fields);
     if (!(await repo.movieExists(db, id))) throw notFound('Movie');
@@ -125,7 +125,7 @@ export function createMovieService(db: Kysely<Database>, dialect: Dialect) {
       query: MovieListQuery,
       window: PageWindow,
       options: ListOptions,
-    ): Promise<MovieJsonPage> {
+    ): Promise<Page<Movie>> {
       const filters = {
         directorId: query.director_id,
         genreId: query.genre_id,
@@ -135,34 +135,27 @@ export function createMovieService(db: Kysely<Database>, dialect: Dialect) {
       const order = orderOf(query);
       const keys = cursorKeysOf(order);
       const after = window.after === undefined ? undefined : decodeCursor(window.after, keys);
-      const list = await repo.listMovies(db, dialect, filters, order, {
+      const rows = await repo.listMovies(db, dialect, filters, order, {
         offset: window.offset,
         limit: window.limit + 1,
         after,
       });
       const total = options.count ? await repo.countMovies(db, dialect, filters) : undefined;
-      const cursorOf = (last: repo.MovieListEntry) =>
-        encodeCursor(keys, repo.cursorValuesOf(last, order));
-      const { entries } = list;
-      const { items, ...page } = toPage(entries, window, cursorOf, total);
-      const lengths = entries.map(([byteLength]) => byteLength);
-      return { ...page, json: jsonArrayHead(list.json, lengths, items.length) };
+      const cursorOf = (last: Movie) =>
+        encodeCursor(
+          keys,
+          order.map(({ key }) => repo.sortValueOf(last, key)),
+        );
+      return toPage(rows, window, cursorOf, total);
     },
 
-    /** The movie's answer as JSON bytes. */
-    async get(id: number): Promise<Buffer> {
-      const json = await repo.findMovieJsonById(db, dialect, id);
-      if (json === undefined) throw notFound('Movie');
-      return json;
-    },
+    get,
 
     async create(input: MovieCreate): Promise<Movie> {
       const fields = withDefaults(input);
       await assertValid(fields);
       const id = await translateRaces(() => repo.insertMovie(db, fields));
-      const movie = await repo.findMovieById(db, id);
-      if (!movie) throw notFound('Movie');
-      return movie;
+      return get(id);
     },
 
     async replace(id: number, input: MovieReplace): Promise<void> {
