@@ -91,6 +91,20 @@ export async function openTestDatabase(
   };
 }
 
+/** Another app on a database that already exists (another instance, or a restart); its pool closes with it. */
+export async function appOnDatabase(
+  databaseUrl: string,
+  overrides: Record<string, string> = {},
+): Promise<TestContext> {
+  const config = testConfig({ DATABASE_URL: databaseUrl, ...overrides });
+  const database = await openPreparedDatabase(config);
+  const app = await buildApp({ config, db: database.db });
+  app.addHook('onClose', async () => {
+    await database.db.destroy();
+  });
+  return { app, db: database.db, config };
+}
+
 /** A fresh, migrated, seeded database and the real app in front of it. */
 export async function buildTestApp(overrides: Record<string, string> = {}): Promise<TestContext> {
   const { config, database, close } = await openTestDatabase(overrides);

@@ -4,8 +4,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildApp } from '../../src/app.js';
-import { openPreparedDatabase } from '../../src/db/prepare.js';
 import {
   buildTestApp,
   expiredToken,
@@ -13,7 +11,7 @@ import {
   signedIn,
   TEST_ITERATIONS,
   TEST_SECRET,
-  testConfig,
+  appOnDatabase,
   type TestContext,
   type TestDatabase,
 } from '../helpers.js';
@@ -346,13 +344,7 @@ describe('One answer, one tag, on every instance of one database', () => {
   let user: Record<string, string>;
 
   async function startInstance(overrides: Record<string, string>): Promise<TestContext> {
-    const config = testConfig({ DATABASE_URL: shared.url, CATALOG_POLL_MS: '50', ...overrides });
-    const database = await openPreparedDatabase(config);
-    const app = await buildApp({ config, db: database.db });
-    app.addHook('onClose', async () => {
-      await database.db.destroy();
-    });
-    const ctx = { app, db: database.db, config };
+    const ctx = await appOnDatabase(shared.url, { CATALOG_POLL_MS: '50', ...overrides });
     instances.push(ctx);
     return ctx;
   }

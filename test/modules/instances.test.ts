@@ -4,14 +4,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildApp } from '../../src/app.js';
-import { openPreparedDatabase } from '../../src/db/prepare.js';
 import {
   createUser,
   freshDatabase,
   login,
   onPostgres,
-  testConfig,
+  appOnDatabase,
   type TestContext,
   type TestDatabase,
   type Tokens,
@@ -22,13 +20,7 @@ let shared: TestDatabase;
 const instances: TestContext[] = [];
 
 async function startInstance(overrides: Record<string, string> = {}): Promise<TestContext> {
-  const config = testConfig({ DATABASE_URL: shared.url, ...overrides });
-  const database = await openPreparedDatabase(config);
-  const app = await buildApp({ config, db: database.db });
-  app.addHook('onClose', async () => {
-    await database.db.destroy();
-  });
-  const ctx = { app, db: database.db, config };
+  const ctx = await appOnDatabase(shared.url, overrides);
   instances.push(ctx);
   return ctx;
 }

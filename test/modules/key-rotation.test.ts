@@ -5,9 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildApp } from '../../src/app.js';
 import { kidOf } from '../../src/auth/signing-keys.js';
-import { openPreparedDatabase } from '../../src/db/prepare.js';
 import {
   bearer,
   createUser,
@@ -15,7 +13,7 @@ import {
   errorBody,
   freshDatabase,
   login,
-  testConfig,
+  appOnDatabase,
   type TestContext,
   type TestDatabase,
   type Tokens,
@@ -34,14 +32,8 @@ const running: TestContext[] = [];
 
 async function startApp(env: Record<string, string>): Promise<TestContext> {
   // A long grace, so that a replay still falls inside it after a restart on a slow machine.
-  const config = testConfig({ DATABASE_URL: shared.url, REFRESH_REUSE_GRACE: '300', ...env });
-  const database = await openPreparedDatabase(config);
-  const app = await buildApp({ config, db: database.db });
-  app.addHook('onClose', async () => {
-    await database.db.destroy();
-  });
-  await app.ready();
-  const ctx = { app, db: database.db, config };
+  const ctx = await appOnDatabase(shared.url, { REFRESH_REUSE_GRACE: '300', ...env });
+  await ctx.app.ready();
   running.push(ctx);
   return ctx;
 }
