@@ -82,6 +82,8 @@ export async function buildApp({
   app.removeContentTypeParser(['text/plain']);
   app.decorateRequest('auth', null);
   app.decorateRequest('catalogCacheTicket', null);
+  app.decorateRequest('catalogMovieScope', null);
+  app.decorateRequest('catalogMovieWrite', null);
   app.addSchema(ErrorBody);
   registerErrorHandler(app);
   rejectUnstorableText(app);

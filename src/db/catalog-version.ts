@@ -16,3 +16,16 @@ export async function readCatalogVersions(db: Kysely<Database>): Promise<Catalog
     directors: versionOf('directors'),
   };
 }
+
+/** The version of one catalog table; in a writing transaction, the one its write committed. */
+export async function readCatalogVersion(
+  db: Kysely<Database>,
+  resource: CatalogResource,
+): Promise<number> {
+  const row = await db
+    .selectFrom('catalog_versions')
+    .select('version')
+    .where('resource', '=', resource)
+    .executeTakeFirstOrThrow();
+  return Number(row.version);
+}

@@ -6,7 +6,7 @@ import type {
 } from 'fastify';
 import type { CatalogRead } from '../config.js';
 import type { CatalogResource } from '../shared/catalog-resources.js';
-import type { CatalogCache } from './catalog-cache.js';
+import type { CatalogCache, MovieChange, MovieScope } from './catalog-cache.js';
 import { catalogCacheKeyOf } from './catalog-cache-key.js';
 import { catalogFreshness, entityTagOf, ifNoneMatchNames } from './conditional-get.js';
 
@@ -18,6 +18,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Where this read's answer may be kept, and the cache generation when it began; null: not kept. */
     catalogCacheTicket: { readonly key: string; readonly generation: number } | null;
+    /** Set by a movie read: the movies its answer shows and the fields that decide it. */
+    catalogMovieScope: MovieScope | null;
+    /** Set by a movie write that changed one row: the version it committed and what it changed. */
+    catalogMovieWrite: { readonly version: number; readonly change: MovieChange } | null;
   }
 }
 
@@ -87,7 +91,8 @@ export function catalogCacheHooks(
         if (cache !== null && ticket !== null) {
           const counted = totalCount === undefined ? {} : { totalCount };
           const response = { body: ownedCopy(payload), link, etag, ...counted };
-          cache.store(ticket.key, ticket.generation, response, dependsOn);
+          const scope = request.catalogMovieScope ?? undefined;
+          cache.store(ticket.key, ticket.generation, response, dependsOn, scope);
         }
       }
       setFreshness(reply);
@@ -105,9 +110,14 @@ export function catalogCacheHooks(
   }
   return {
     reads,
-    // The write's trigger bumped its table's version: reading the versions drops exactly what it
-    // changed, once (the poll and the notification that follow find nothing new).
-    afterWrite: async (_request, reply, payload) => {
+    // The write's trigger bumped its table's version: reading the versions drops the answers of
+    // that table, once (the poll and the notification that follow find nothing new). A movie write
+    // that says what it changed drops only the answers that change may touch.
+    afterWrite: async (request, reply, payload) => {
+      const written = request.catalogMovieWrite;
+      if (reply.statusCode < 300 && written !== null) {
+        cache.movieWritten(written.version, written.change);
+      }
       if (reply.statusCode < 300) await cache.refresh();
       // A failed write may have committed; with the database in trouble, don't wait on it again.
       else if (reply.statusCode >= 500) cache.invalidate();

@@ -4,9 +4,20 @@ import {
   type CatalogResource,
   type CatalogVersions,
 } from '../shared/catalog-resources.js';
-import { CatalogEntries, type CachedResponse } from './catalog-entries.js';
+import {
+  CatalogEntries,
+  type CachedResponse,
+  type MovieChange,
+  type MovieScope,
+} from './catalog-entries.js';
 
-export { ENTRY_OVERHEAD_BYTES, entryCost, type CachedResponse } from './catalog-entries.js';
+export {
+  ENTRY_OVERHEAD_BYTES,
+  entryCost,
+  type CachedResponse,
+  type MovieChange,
+  type MovieScope,
+} from './catalog-entries.js';
 
 export interface CatalogCacheOptions {
   /** Reads the version of each catalog table, bumped by every write of any instance. */
@@ -104,9 +115,23 @@ export class CatalogCache {
     generation: number,
     response: CachedResponse,
     dependsOn: readonly CatalogResource[] = CATALOG_RESOURCES,
+    movieScope?: MovieScope,
   ): void {
     if (this.knownVersions === null || generation !== this.generationOf(dependsOn)) return;
-    this.entries.set(key, response, dependsOn);
+    this.entries.set(key, response, dependsOn, movieScope);
+  }
+
+  /**
+   * This instance's write of one movie committed this version of the movies table. When it is
+   * the very next version, nothing else changed since the known one: only the answers the change
+   * may touch go. Otherwise (a version in between, or one already seen) the versions decide.
+   */
+  movieWritten(version: number, change: MovieChange): void {
+    const known = this.knownVersions;
+    if (known === null || version !== known.movies + 1) return;
+    known.movies = version;
+    this.generations.movies += 1;
+    this.entries.dropTouchedBy(change);
   }
 
   /** Drops the answers read from this table (every answer, without one); reads under way are not kept. */

@@ -9,10 +9,35 @@ export interface CachedResponse {
   readonly etag: string;
 }
 
+/**
+ * What a movie answer shows and what decides it: the ids of the movies in it, and the movie
+ * fields its filters and order read. A change to another movie's other fields leaves it as it is.
+ */
+export interface MovieScope {
+  readonly ids: readonly number[];
+  readonly fields: readonly string[];
+}
+
+/** A committed change to one movie row: its id and every field the write may have changed. */
+export interface MovieChange {
+  readonly id: number;
+  readonly fields: readonly string[];
+}
+
+/** Whether an answer of this scope (none: unknown) may read differently after this change. */
+export function touchedBy(scope: MovieScope | undefined, change: MovieChange): boolean {
+  return (
+    scope === undefined ||
+    scope.ids.includes(change.id) ||
+    scope.fields.some((field) => change.fields.includes(field))
+  );
+}
+
 interface Entry {
   readonly response: CachedResponse;
   readonly cost: number;
   readonly dependsOn: readonly CatalogResource[];
+  readonly movieScope: MovieScope | undefined;
 }
 
 export interface CatalogEntryLimits {
@@ -29,9 +54,11 @@ export interface CatalogEntryLimits {
 export const ENTRY_OVERHEAD_BYTES = 1024;
 
 /** Bytes an entry is counted for: strings at two bytes a character, as V8 may store them. */
-export function entryCost(key: string, response: CachedResponse): number {
+export function entryCost(key: string, response: CachedResponse, movieScope?: MovieScope): number {
+  const scopeBytes = movieScope === undefined ? 0 : 64 + movieScope.ids.length * 8;
   return (
     ENTRY_OVERHEAD_BYTES +
+    scopeBytes +
     key.length * 2 +
     response.body.length +
     (response.link === undefined ? 0 : response.link.length * 2) +
@@ -65,11 +92,16 @@ export class CatalogEntries {
     return hit?.response;
   }
 
-  set(key: string, response: CachedResponse, dependsOn: readonly CatalogResource[]): void {
-    const cost = entryCost(key, response);
+  set(
+    key: string,
+    response: CachedResponse,
+    dependsOn: readonly CatalogResource[],
+    movieScope?: MovieScope,
+  ): void {
+    const cost = entryCost(key, response, movieScope);
     if (cost > this.limits.maxEntryBytes) return;
     this.remove(key);
-    this.entries.set(key, { response, cost, dependsOn });
+    this.entries.set(key, { response, cost, dependsOn, movieScope });
     for (const resource of dependsOn) this.keysByResource.get(resource)?.add(key);
     this.bytes += cost;
     for (const oldest of this.entries.keys()) {
@@ -83,6 +115,15 @@ export class CatalogEntries {
     const keys = this.keysByResource.get(resource);
     if (keys === undefined) return;
     for (const key of [...keys]) this.remove(key);
+  }
+
+  /** Drops the movie answers this change of one movie may have changed (all without a scope). */
+  dropTouchedBy(change: MovieChange): void {
+    const keys = this.keysByResource.get('movies');
+    if (keys === undefined) return;
+    for (const key of [...keys]) {
+      if (touchedBy(this.entries.get(key)?.movieScope, change)) this.remove(key);
+    }
   }
 
   clear(): void {

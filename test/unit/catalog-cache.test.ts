@@ -136,4 +136,44 @@ describe('CatalogCache', () => {
     assert.deepEqual(cache.usage, { entries: 0, bytes: 0 });
     cache.stop();
   });
+
+  it('When this instance reports the next movie version, then only answers its change touches go', async () => {
+    const cache = cacheWith({ value: 1 });
+    await cache.start();
+    const movies = ['movies'] as const;
+    const keep = (key: string, scope?: { ids: number[]; fields: string[] }) =>
+      cache.store(key, cache.generationOf(movies), answer(key), movies, scope);
+    keep('shows 3', { ids: [1, 3], fields: [] });
+    keep('by rating', { ids: [5], fields: ['rating'] });
+    keep('by year', { ids: [5], fields: ['year'] });
+    keep('no scope');
+    const readBefore = cache.generationOf(movies);
+    cache.movieWritten(2, { id: 3, fields: ['rating'] });
+    assert.deepEqual(
+      ['shows 3', 'by rating', 'by year', 'no scope'].map((key) => cache.get(key) !== undefined),
+      [false, false, true, false],
+    );
+    cache.store('read before', readBefore, answer('stale?'), movies, { ids: [9], fields: [] });
+    assert.equal(cache.get('read before'), undefined, 'a read begun before the change is not kept');
+    cache.stop();
+  });
+
+  it('When the reported version is not the next one, then it drops nothing and the versions decide', async () => {
+    const version = { value: 1 as number | Error };
+    const cache = cacheWith(version);
+    await cache.start();
+    const scope = { ids: [5], fields: ['year'] };
+    cache.store('by year', cache.generationOf(['movies']), answer('x'), ['movies'], scope);
+    cache.movieWritten(3, { id: 3, fields: ['year'] });
+    cache.movieWritten(1, { id: 3, fields: ['year'] });
+    assert.ok(cache.get('by year'), 'a gap (3 after 1) or an old version changes nothing here');
+    version.value = 3;
+    await cache.refresh();
+    assert.equal(
+      cache.get('by year'),
+      undefined,
+      'the versions moved by two: all movie answers go',
+    );
+    cache.stop();
+  });
 });

@@ -1,4 +1,5 @@
 import type { CompiledQuery, Kysely } from 'kysely';
+import { readCatalogVersion } from '../../db/catalog-version.js';
 import type { Dialect } from '../../db/database.js';
 import type { Database, MovieRow } from '../../db/schema.js';
 import type { CursorValue } from '../../shared/keyset-cursor.js';
@@ -220,11 +221,28 @@ export async function insertMovie(db: Db, fields: MovieFields): Promise<number> 
   return row.id;
 }
 
-export async function updateMovie(db: Db, id: number, fields: Partial<MovieFields>): Promise<void> {
+/**
+ * Changes a movie; gives the version of the movies table the change committed (null: nothing
+ * changed), read in the same transaction, so that no other write can be mistaken for this one.
+ */
+export async function updateMovie(
+  db: Db,
+  id: number,
+  fields: Partial<MovieFields>,
+): Promise<number | null> {
   const changes =
     fields.title === undefined ? fields : { ...fields, title_key: fields.title.toLowerCase() };
-  if (Object.keys(changes).length === 0) return;
-  await db.updateTable('movies').set(changes).where('id', '=', id).execute();
+  if (Object.keys(changes).length === 0) return null;
+  return db.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable('movies')
+      .set(changes)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    // No row (deleted meanwhile): the version read would be another write's.
+    if (result.numUpdatedRows === 0n) return null;
+    return readCatalogVersion(trx, 'movies');
+  });
 }
 
 export async function deleteMovie(db: Db, id: number): Promise<boolean> {

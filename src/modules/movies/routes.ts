@@ -14,7 +14,7 @@ import {
   NoContent,
 } from '../../http/schemas.js';
 import { Movie, MovieCreate, MovieListQuery, MoviePatch, MovieReplace } from './schemas.js';
-import type { MovieService } from './service.js';
+import { fieldsDecidingList, type MovieService } from './service.js';
 
 export interface MovieRoutesOptions {
   readonly service: MovieService;
@@ -47,12 +47,12 @@ export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
     },
     handler: async (request, reply) => {
       const window = pageWindow(request.query);
-      return sendPage(
-        request,
-        reply,
-        await service.list(request.query, window, listOptionsOf(request)),
-        window,
-      );
+      const page = await service.list(request.query, window, listOptionsOf(request));
+      request.catalogMovieScope = {
+        ids: page.items.map(({ id }) => id),
+        fields: fieldsDecidingList(request.query),
+      };
+      return sendPage(request, reply, page, window);
     },
   });
 
@@ -67,7 +67,11 @@ export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
       headers: CatalogItemRequestHeaders,
       response: { ...catalogItemResponses(Movie), ...errorResponses(400, 401, 404) },
     },
-    handler: (request) => service.get(request.params.id),
+    handler: async (request) => {
+      const movie = await service.get(request.params.id);
+      request.catalogMovieScope = { ids: [movie.id], fields: [] };
+      return movie;
+    },
   });
 
   app.post('/movies/', {
@@ -96,7 +100,7 @@ export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
       response: { 204: NoContent, ...writeErrors },
     },
     handler: async (request, reply) => {
-      await service.replace(request.params.id, request.body);
+      request.catalogMovieWrite = await service.replace(request.params.id, request.body);
       return reply.status(204).send(null);
     },
   });
@@ -112,7 +116,7 @@ export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
       response: { 204: NoContent, ...writeErrors },
     },
     handler: async (request, reply) => {
-      await service.patch(request.params.id, request.body);
+      request.catalogMovieWrite = await service.patch(request.params.id, request.body);
       return reply.status(204).send(null);
     },
   });

@@ -18,6 +18,35 @@ import type { Movie, MovieCreate, MovieListQuery, MoviePatch, MovieReplace } fro
 
 type MovieInput = Partial<repo.MovieFields>;
 
+/** A committed change of one movie: the version of the movies table it made, and what it set. */
+export interface MovieWrite {
+  readonly version: number;
+  readonly change: { readonly id: number; readonly fields: readonly string[] };
+}
+
+const FILTER_FIELDS = {
+  director_id: 'director_id',
+  genre_id: 'genre_id',
+  year: 'year',
+  q: 'title',
+} as const satisfies Partial<Record<keyof MovieListQuery, keyof repo.MovieFields>>;
+
+/**
+ * The movie fields that decide which movies a list shows and in what order: its filters' and its
+ * sort keys' (id never changes). A change of any other field of a movie the list does not show
+ * leaves the list as it was.
+ */
+export function fieldsDecidingList(query: MovieListQuery): (keyof repo.MovieFields)[] {
+  const fields = new Set<keyof repo.MovieFields>();
+  for (const [parameter, field] of Object.entries(FILTER_FIELDS)) {
+    if (query[parameter as keyof typeof FILTER_FIELDS] !== undefined) fields.add(field);
+  }
+  for (const { key } of orderOf(query)) {
+    if (key !== 'id') fields.add(key);
+  }
+  return [...fields];
+}
+
 export function isHttpUrl(text: string): boolean {
   try {
     const url = new URL(text);
@@ -114,10 +143,11 @@ export function createMovieService(db: Kysely<Database>, dialect: Dialect) {
     return movie;
   }
 
-  async function update(id: number, fields: MovieInput): Promise<void> {
+  async function update(id: number, fields: MovieInput): Promise<MovieWrite | null> {
     await assertValid(fields);
     if (!(await repo.movieExists(db, id))) throw notFound('Movie');
-    await translateRaces(() => repo.updateMovie(db, id, fields));
+    const version = await translateRaces(() => repo.updateMovie(db, id, fields));
+    return version === null ? null : { version, change: { id, fields: Object.keys(fields) } };
   }
 
   return {
@@ -158,14 +188,14 @@ export function createMovieService(db: Kysely<Database>, dialect: Dialect) {
       return get(id);
     },
 
-    async replace(id: number, input: MovieReplace): Promise<void> {
+    async replace(id: number, input: MovieReplace): Promise<MovieWrite | null> {
       assertBodyIdMatches(input.id, id);
-      await update(id, withDefaults(input));
+      return update(id, withDefaults(input));
     },
 
-    async patch(id: number, input: MoviePatch): Promise<void> {
+    async patch(id: number, input: MoviePatch): Promise<MovieWrite | null> {
       assertBodyIdMatches(input.id, id);
-      await update(id, fieldsOf(input));
+      return update(id, fieldsOf(input));
     },
 
     async remove(id: number): Promise<void> {
