@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Dialect } from '../src/db/database.js';
 import type { Database } from '../src/db/schema.js';
 import {
-  findMovieById,
+  findMovieJsonById,
   listMovies,
   type MovieFilters,
   type MovieOrder,
@@ -128,6 +128,6 @@ export const SCALE_QUERIES: ScaleQuery[] = [
   {
     name: 'GET /movies/<id>',
     url: (r) => `/movies/${between(1, 1_000_000, r)}`,
-    run: (db) => findMovieById(db, 123_456),
+    run: (db, dialect) => findMovieJsonById(db, dialect, 123_456),
   },
 ];

@@ -42,9 +42,12 @@ export interface CatalogCacheHooks {
 }
 
 // A copy with its own memory: a small Buffer.from() slice would pin a shared 8 KiB pool slab.
-function ownedCopy(payload: string): Buffer {
+// A Buffer that is its whole allocation already has memory of its own, and is kept as is.
+function ownedCopy(payload: string | Buffer): Buffer {
+  if (Buffer.isBuffer(payload) && payload.byteLength === payload.buffer.byteLength) return payload;
   const body = Buffer.allocUnsafeSlow(Buffer.byteLength(payload));
-  body.write(payload);
+  if (typeof payload === 'string') body.write(payload);
+  else payload.copy(body);
   return body;
 }
 
@@ -81,8 +84,8 @@ export function catalogCacheHooks(
     keepAnswer: (request, reply, payload, done) => {
       if (reply.statusCode !== 200) return done(null, payload);
       let etag = headerText(reply.getHeader('etag'));
-      // No tag yet: a fresh answer, not one from the cache.
-      if (etag === undefined && typeof payload === 'string') {
+      // No tag yet: a fresh answer (JSON text, or JSON bytes the database wrote), not one from the cache.
+      if (etag === undefined && (typeof payload === 'string' || Buffer.isBuffer(payload))) {
         const link = headerText(reply.getHeader('link'));
         const totalCount = headerText(reply.getHeader('x-total-count'));
         etag = entityTagOf(payload, link, totalCount);

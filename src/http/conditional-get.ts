@@ -7,7 +7,7 @@ import type { CatalogRead } from '../config.js';
  * with it, so every instance gives the same answer the same tag and any change a new one.
  */
 export function entityTagOf(
-  body: string,
+  body: string | Buffer,
   link: string | undefined,
   totalCount: string | undefined,
 ): string {

@@ -15,13 +15,17 @@ export interface PageWindow {
   readonly after: string | undefined;
 }
 
-export interface Page<T> {
-  readonly items: T[];
+/** A page without its items: what its headers are made of. */
+export interface PageInfo {
   readonly hasMore: boolean;
   /** The cursor of the last item, for the next link; set when hasMore. */
   readonly nextCursor?: string;
   /** All matching rows, ignoring paging; set when the client asked for the count. */
   readonly total?: number;
+}
+
+export interface Page<T> extends PageInfo {
+  readonly items: T[];
 }
 
 export interface PagingParameters {
@@ -91,7 +95,7 @@ function canonicalPathOf(request: FastifyRequest): string {
   return new URL(request.url, 'http://placeholder').pathname;
 }
 
-function pageLinks<T>(page: Page<T>, window: PageWindow): [string, Record<string, string>][] {
+function pageLinks(page: PageInfo, window: PageWindow): [string, Record<string, string>][] {
   const perPage = String(window.perPage);
   const links: [string, Record<string, string>][] = [];
   if (window.page !== 1) links.push(['first', { page: '1', per_page: perPage }]);
@@ -109,12 +113,13 @@ function pageLinks<T>(page: Page<T>, window: PageWindow): [string, Record<string
   return links;
 }
 
-export function sendPage<T>(
+/** The Link, X-Total-Count and Preference-Applied headers of a page. */
+export function setPageHeaders(
   request: FastifyRequest,
   reply: FastifyReply,
-  page: Page<T>,
+  page: PageInfo,
   window: PageWindow,
-): T[] {
+): void {
   const path = canonicalPathOf(request);
   // Built from the known parameters only: a cached Link never carries another client's junk.
   const known = knownQueryOf(request);
@@ -131,6 +136,15 @@ export function sendPage<T>(
     reply.header('x-total-count', String(page.total));
     reply.header('preference-applied', 'count=exact');
   }
+}
+
+export function sendPage<T>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  page: Page<T>,
+  window: PageWindow,
+): T[] {
+  setPageHeaders(request, reply, page, window);
   return page.items;
 }
 

@@ -2,7 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Guards } from '../../auth/authenticate.js';
 import type { CatalogCacheHooks } from '../../http/catalog-cache-hooks.js';
-import { listOptionsOf, pageWindow, sendPage } from '../../http/paging.js';
+import { sendJsonBytes } from '../../http/json-bytes.js';
+import { listOptionsOf, pageWindow, setPageHeaders } from '../../http/paging.js';
 import {
   bearerSecurity,
   CatalogItemRequestHeaders,
@@ -48,11 +49,9 @@ export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
     handler: async (request, reply) => {
       const window = pageWindow(request.query);
       const page = await service.list(request.query, window, listOptionsOf(request));
-      request.catalogMovieScope = {
-        ids: page.items.map(({ id }) => id),
-        fields: fieldsDecidingList(request.query),
-      };
-      return sendPage(request, reply, page, window);
+      request.catalogMovieScope = { ids: page.ids, fields: fieldsDecidingList(request.query) };
+      setPageHeaders(request, reply, page, window);
+      return sendJsonBytes(reply, page.json);
     },
   });
 
@@ -67,10 +66,10 @@ export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
       headers: CatalogItemRequestHeaders,
       response: { ...catalogItemResponses(Movie), ...errorResponses(400, 401, 404) },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const movie = await service.get(request.params.id);
-      request.catalogMovieScope = { ids: [movie.id], fields: [] };
-      return movie;
+      request.catalogMovieScope = { ids: [request.params.id], fields: [] };
+      return sendJsonBytes(reply, movie);
     },
   });
 

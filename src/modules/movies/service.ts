@@ -3,7 +3,7 @@ import { isForeignKeyViolation } from '../../db/errors.js';
 import type { Dialect } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import { notFound, validationError, type FieldErrors } from '../../errors.js';
-import { toPage, type ListOptions, type Page, type PageWindow } from '../../http/paging.js';
+import { toPage, type ListOptions, type PageInfo, type PageWindow } from '../../http/paging.js';
 import { findDirectorById } from '../directors/repository.js';
 import { findGenreById } from '../genres/repository.js';
 import { assertBodyIdMatches } from '../shared/named-resource.js';
@@ -13,6 +13,7 @@ import {
   type CursorKey,
   type CursorValueKind,
 } from '../../shared/keyset-cursor.js';
+import { jsonArrayHead } from '../../shared/json-array.js';
 import * as repo from './repository.js';
 import type { Movie, MovieCreate, MovieListQuery, MoviePatch, MovieReplace } from './schemas.js';
 
@@ -45,6 +46,13 @@ export function fieldsDecidingList(query: MovieListQuery): (keyof repo.MovieFiel
     if (key !== 'id') fields.add(key);
   }
   return [...fields];
+}
+
+/** A page of movies as the answer's bytes: a JSON array of Movie. */
+export interface MovieJsonPage extends PageInfo {
+  readonly json: Buffer;
+  /** The ids of the movies on the page, in order. */
+  readonly ids: number[];
 }
 
 export function isHttpUrl(text: string): boolean {
@@ -137,12 +145,6 @@ export function createMovieService(db: Kysely<Database>, dialect: Dialect) {
     }
   }
 
-  async function get(id: number): Promise<Movie> {
-    const movie = await repo.findMovieById(db, id);
-    if (!movie) throw notFound('Movie');
-    return movie;
-  }
-
   async function update(id: number, fields: MovieInput): Promise<MovieWrite | null> {
     await assertValid(fields);
     if (!(await repo.movieExists(db, id))) throw notFound('Movie');
@@ -155,7 +157,7 @@ export function createMovieService(db: Kysely<Database>, dialect: Dialect) {
       query: MovieListQuery,
       window: PageWindow,
       options: ListOptions,
-    ): Promise<Page<Movie>> {
+    ): Promise<MovieJsonPage> {
       const filters = {
         directorId: query.director_id,
         genreId: query.genre_id,
@@ -165,27 +167,35 @@ export function createMovieService(db: Kysely<Database>, dialect: Dialect) {
       const order = orderOf(query);
       const keys = cursorKeysOf(order);
       const after = window.after === undefined ? undefined : decodeCursor(window.after, keys);
-      const rows = await repo.listMovies(db, dialect, filters, order, {
+      const list = await repo.listMovies(db, dialect, filters, order, {
         offset: window.offset,
         limit: window.limit + 1,
         after,
       });
       const total = options.count ? await repo.countMovies(db, dialect, filters) : undefined;
-      const cursorOf = (last: Movie) =>
-        encodeCursor(
-          keys,
-          order.map(({ key }) => repo.sortValueOf(last, key)),
-        );
-      return toPage(rows, window, cursorOf, total);
+      const cursorOf = (last: repo.MovieListEntry) =>
+        encodeCursor(keys, repo.cursorValuesOf(last, order));
+      const { entries } = list;
+      const { items, ...page } = toPage(entries, window, cursorOf, total);
+      const lengths = entries.map(([byteLength]) => byteLength);
+      const ids = items.map(([, id]) => id);
+      return { ...page, ids, json: jsonArrayHead(list.json, lengths, items.length) };
     },
 
-    get,
+    /** The movie's answer as JSON bytes. */
+    async get(id: number): Promise<Buffer> {
+      const json = await repo.findMovieJsonById(db, dialect, id);
+      if (json === undefined) throw notFound('Movie');
+      return json;
+    },
 
     async create(input: MovieCreate): Promise<Movie> {
       const fields = withDefaults(input);
       await assertValid(fields);
       const id = await translateRaces(() => repo.insertMovie(db, fields));
-      return get(id);
+      const movie = await repo.findMovieById(db, id);
+      if (!movie) throw notFound('Movie');
+      return movie;
     },
 
     async replace(id: number, input: MovieReplace): Promise<MovieWrite | null> {
