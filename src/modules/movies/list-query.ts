@@ -35,15 +35,43 @@ export interface IdOnlyOrder {
   readonly afterId: number | undefined;
 }
 
+/** A title filter as the list compares it: a LIKE pattern, and a GLOB one the trigram index serves. */
+export interface TitlePatterns {
+  readonly like: string;
+  readonly glob: string | undefined;
+}
+
+/** The filters of a movie list as its query compares them. */
+export interface FilterValues {
+  readonly directorId?: number;
+  readonly genreId?: number;
+  readonly year?: number;
+  readonly title?: TitlePatterns;
+}
+
+export function filterValuesOf(dialect: Dialect, filters: MovieFilters): FilterValues {
+  const { directorId, genreId, year, titleContains } = filters;
+  const values = { directorId, genreId, year };
+  if (titleContains === undefined || titleContains === '') return values;
+  const needle = titleContains.toLowerCase();
+  const trigram = dialect === 'sqlite' && [...needle].length >= TRIGRAM;
+  return {
+    ...values,
+    title: {
+      like: `%${likeEscape(needle)}%`,
+      glob: trigram ? `*${globEscape(needle)}*` : undefined,
+    },
+  };
+}
+
 function titleMatch(
-  dialect: Dialect,
-  needle: string,
+  title: TitlePatterns,
   onlyOrderedById: IdOnlyOrder | null,
   rowsNeeded: number,
 ): Expression<SqlBool> {
-  const like = sql<boolean>`movies.title_key like ${`%${likeEscape(needle)}%`} escape '\\'`;
-  if (dialect !== 'sqlite' || [...needle].length < TRIGRAM) return like;
-  const glob = `*${globEscape(needle)}*`;
+  const { like: pattern, glob } = title;
+  const like = sql<boolean>`movies.title_key like ${pattern} escape '\\'`;
+  if (glob === undefined) return like;
   if (!onlyOrderedById) {
     return sql<boolean>`movies.id in (select rowid from movies_title_fts where title_key glob ${glob}) and ${like}`;
   }
@@ -63,25 +91,22 @@ function titleMatch(
 /** The filters of a movie list as one condition, shared by the list and its count. */
 export function movieFilterCondition(
   eb: MovieExpressions,
-  dialect: Dialect,
-  filters: MovieFilters,
+  filters: FilterValues,
   onlyOrderedById: IdOnlyOrder | null,
   rowsNeeded: number,
 ): Expression<SqlBool> {
-  const { directorId, genreId, year, titleContains } = filters;
+  const { directorId, genreId, year, title } = filters;
   const conditions: Expression<SqlBool>[] = [];
   if (directorId !== undefined) conditions.push(eb('movies.director_id', '=', directorId));
   if (genreId !== undefined) conditions.push(eb('movies.genre_id', '=', genreId));
   if (year !== undefined) conditions.push(eb('movies.year', '=', year));
-  if (titleContains !== undefined && titleContains !== '') {
-    conditions.push(titleMatch(dialect, titleContains.toLowerCase(), onlyOrderedById, rowsNeeded));
-  }
+  if (title !== undefined) conditions.push(titleMatch(title, onlyOrderedById, rowsNeeded));
   return eb.and(conditions);
 }
 
 /** The order is by id alone with no filter but the title: the trigram index may stop early. */
 export function idOnlyOrderOf(
-  filters: MovieFilters,
+  filters: FilterValues,
   order: MovieOrder,
   afterId: number | undefined,
 ): IdOnlyOrder | null {

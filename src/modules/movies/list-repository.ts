@@ -6,21 +6,25 @@ import {
   type OrderByModifiers,
 } from 'kysely';
 import type { Dialect } from '../../db/database.js';
+import { QueryShapes, slot as slotOf } from '../../db/query-shapes.js';
 import type { Database } from '../../db/schema.js';
 import { joinJsonArrays } from '../../shared/json-array.js';
 import type { CursorValue } from '../../shared/keyset-cursor.js';
 import {
   behindCursor,
   COLUMN_BY_KEY,
+  filterValuesOf,
   idOnlyOrderOf,
   movieFilterCondition,
   NULLABLE_KEYS,
+  type FilterValues,
   type MovieFilters,
   type MovieOrder,
 } from './list-query.js';
 import { movieJson, movieJsonArray } from './movie-json.js';
 
 type Db = Kysely<Database>;
+type OrderKey = MovieOrder[number];
 
 /** A movie of a list: its JSON's byte length, its id, and the value of the order's first key. */
 export type MovieListEntry = readonly [byteLength: number, id: number, sortKey: CursorValue];
@@ -36,6 +40,17 @@ export function cursorValuesOf(entry: MovieListEntry, order: MovieOrder): Cursor
   return order.map(({ key }) => (key === 'id' ? entry[1] : entry[2]));
 }
 
+/** Every value a list query compares or limits with (or slots standing in for them). */
+interface ListValues {
+  readonly filters: FilterValues;
+  readonly limit: number;
+  readonly offset: number;
+  /** The rows the title index hands over at most (offset + limit on a page). */
+  readonly rowsNeeded: number;
+  /** Keyset pages: the first key's value (null: among the rows without one) and the id. */
+  readonly cursor: { readonly value: CursorValue; readonly id: number } | undefined;
+}
+
 type Expressions = ExpressionBuilder<Database, never>;
 
 /** Movies with their answers, in list order: the subquery `list` that movieJsonArray reads. */
@@ -49,25 +64,17 @@ function selectJsonList(db: Db, dialect: Dialect, list: (eb: Expressions) => Lis
   return db.selectFrom(list).select([json.as('json'), entries.as('entries')]);
 }
 
-async function readJsonList(query: ReturnType<typeof selectJsonList>): Promise<MovieJsonList> {
-  const row = await query.executeTakeFirstOrThrow();
-  return { json: row.json, entries: JSON.parse(row.entries) as MovieListEntry[] };
-}
+type JsonListQuery = ReturnType<typeof selectJsonList>;
+type JsonListRow = { json: Buffer; entries: string };
 
 // The id is not selected twice: SQLite would then not see a page's order and sort it again.
-const sortKeyOf = (first: MovieOrder[number]) =>
+const sortKeyOf = (first: OrderKey) =>
   (first.key === 'id' ? sql`null` : sql.ref(COLUMN_BY_KEY[first.key]))
     .$castTo<CursorValue>()
     .as('sort_key');
 
-const joinedMovies = (eb: Expressions) =>
-  eb
-    .selectFrom('movies')
-    .leftJoin('genres', 'genres.id', 'movies.genre_id')
-    .leftJoin('directors', 'directors.id', 'movies.director_id');
-
 interface OrderTerm {
-  readonly key: MovieOrder[number]['key'];
+  readonly key: OrderKey['key'];
   readonly descending: boolean;
   /** Only year and rating can be null; plain order on the others lets every index serve it. */
   readonly nullsLast: boolean;
@@ -80,43 +87,197 @@ const modifiersOf = ({ descending, nullsLast }: OrderTerm): OrderByModifiers =>
       ? 'desc'
       : 'asc';
 
-function selectPage(eb: Expressions, first: MovieOrder[number]) {
+function selectPage(eb: Expressions, first: OrderKey) {
   return eb.selectFrom('movies').select(['movies.id', sortKeyOf(first)]);
 }
 
 type PageQuery = ReturnType<typeof selectPage>;
 
-function orderPage(page: PageQuery, terms: readonly OrderTerm[]): PageQuery {
-  return terms.reduce(
-    (query, term) => query.orderBy(COLUMN_BY_KEY[term.key], modifiersOf(term)),
-    page,
+/**
+ * A page of movies with their answers: the page's ids (and sort key) are picked first, so the
+ * answers are built for its rows only, never for the rows a sort or an offset goes through.
+ */
+function selectPageWithJson(
+  db: Db,
+  dialect: Dialect,
+  order: MovieOrder,
+  values: ListValues,
+): JsonListQuery {
+  const [first] = order;
+  if (first === undefined) throw new Error('a movie list needs an order');
+  const terms = order.map(({ key, descending }) => ({
+    key,
+    descending,
+    nullsLast: NULLABLE_KEYS.has(key),
+  }));
+  const { filters, limit, offset, rowsNeeded } = values;
+  const page = (eb: Expressions): PageQuery =>
+    terms
+      .reduce(
+        (query, term) => query.orderBy(COLUMN_BY_KEY[term.key], modifiersOf(term)),
+        selectPage(eb, first).where((where) =>
+          movieFilterCondition(
+            where,
+            filters,
+            idOnlyOrderOf(filters, order, undefined),
+            rowsNeeded,
+          ),
+        ),
+      )
+      .limit(limit)
+      .offset(offset);
+  return selectJsonList(db, dialect, (eb) => {
+    const listed = eb
+      .selectFrom(page(eb).as('page'))
+      .innerJoin('movies', 'movies.id', 'page.id')
+      .leftJoin('genres', 'genres.id', 'movies.genre_id')
+      .leftJoin('directors', 'directors.id', 'movies.director_id')
+      .select([movieJson(dialect).as('json'), 'page.id', 'page.sort_key']);
+    // The page's own order again: both databases see the rows come in it and do not sort them.
+    return terms
+      .reduce(
+        (ordered, term) =>
+          ordered.orderBy(term.key === 'id' ? 'page.id' : 'page.sort_key', modifiersOf(term)),
+        listed,
+      )
+      .as('list');
+  });
+}
+
+// A keyset page reads its rows in index order and stops at its limit: the answers are built as
+// the rows are read.
+function selectMoviesWithJson(eb: Expressions, dialect: Dialect, first: OrderKey) {
+  return eb
+    .selectFrom('movies')
+    .leftJoin('genres', 'genres.id', 'movies.genre_id')
+    .leftJoin('directors', 'directors.id', 'movies.director_id')
+    .select([movieJson(dialect).as('json'), 'movies.id', sortKeyOf(first)]);
+}
+
+/** The movies of a keyset page: rows behind the cursor, never the rows before it. */
+function selectBehindWithJson(
+  db: Db,
+  dialect: Dialect,
+  order: MovieOrder,
+  values: ListValues,
+): JsonListQuery {
+  const { filters, limit, rowsNeeded, cursor } = values;
+  const [first] = order;
+  if (first === undefined || cursor === undefined) throw new Error('cursor without an id');
+  const direction = first.descending ? 'desc' : 'asc';
+  return selectJsonList(db, dialect, (eb) => {
+    // Null keys are excluded by the comparison, so the plain order is the order of the index.
+    const ordered = selectMoviesWithJson(eb, dialect, first)
+      .where((where) =>
+        where.and([
+          movieFilterCondition(
+            where,
+            filters,
+            idOnlyOrderOf(filters, order, cursor.id),
+            rowsNeeded,
+          ),
+          behindCursor(where, first, cursor.value, cursor.id),
+        ]),
+      )
+      .orderBy(COLUMN_BY_KEY[first.key], direction);
+    return (first.key === 'id' ? ordered : ordered.orderBy('movies.id', direction))
+      .limit(limit)
+      .as('list');
+  });
+}
+
+/** After the last non-null key come the rows whose key is null, in id order. */
+function selectNullKeyedWithJson(
+  db: Db,
+  dialect: Dialect,
+  order: MovieOrder,
+  values: ListValues,
+): JsonListQuery {
+  const { filters, limit, rowsNeeded } = values;
+  const [key] = order;
+  if (key === undefined) throw new Error('a movie list needs an order');
+  return selectJsonList(db, dialect, (eb) =>
+    selectMoviesWithJson(eb, dialect, key)
+      .where((where) =>
+        where.and([
+          movieFilterCondition(where, filters, null, rowsNeeded),
+          where(COLUMN_BY_KEY[key.key], 'is', null),
+        ]),
+      )
+      .orderBy('movies.id', key.descending ? 'desc' : 'asc')
+      .limit(limit)
+      .as('list'),
   );
 }
 
-/**
- * The movies of a page picked by `page` (ids and sort key, in `terms` order) with their answers,
- * built for the page's rows only, never for the rows a sort or an offset goes through.
- */
-function pageWithJson(
-  eb: Expressions,
+const SELECTS = {
+  page: selectPageWithJson,
+  behind: selectBehindWithJson,
+  nullKeyed: selectNullKeyedWithJson,
+};
+
+type ListKind = keyof typeof SELECTS;
+
+const slot = <T>(read: (values: ListValues) => unknown): T => slotOf<ListValues, T>(read);
+
+/** The values as slots: the same query shape, whatever the values. */
+function slotsFor(values: ListValues): ListValues {
+  const { filters, cursor } = values;
+  const { directorId, genreId, year, title } = filters;
+  const slotIf = <T>(value: T | undefined, read: (values: ListValues) => unknown) =>
+    value === undefined ? undefined : slot<T>(read);
+  return {
+    filters: {
+      directorId: slotIf(directorId, (v) => v.filters.directorId),
+      genreId: slotIf(genreId, (v) => v.filters.genreId),
+      year: slotIf(year, (v) => v.filters.year),
+      title: title && {
+        like: slot<string>((v) => v.filters.title?.like),
+        glob: slotIf(title.glob, (v) => v.filters.title?.glob),
+      },
+    },
+    limit: slot<number>((v) => v.limit),
+    offset: slot<number>((v) => v.offset),
+    rowsNeeded: slot<number>((v) => v.rowsNeeded),
+    cursor: cursor && {
+      // A null key compares as `is null`: part of the shape, not a parameter.
+      value: cursor.value === null ? null : slot<CursorValue>((v) => v.cursor?.value),
+      id: slot<number>((v) => v.cursor?.id),
+    },
+  };
+}
+
+/** What decides a list query's SQL: kind, order, the filters given, and a cursor on a null key. */
+function shapeOf(kind: ListKind, order: MovieOrder, values: ListValues): string {
+  const { filters, cursor } = values;
+  const present = [filters.directorId, filters.genreId, filters.year, filters.title?.glob].map(
+    (value) => value !== undefined,
+  );
+  return JSON.stringify([
+    kind,
+    order,
+    present,
+    filters.title !== undefined,
+    cursor?.value === null,
+  ]);
+}
+
+const listQueries = new QueryShapes<ListValues, JsonListRow>();
+
+async function readJsonList(
+  db: Db,
   dialect: Dialect,
-  page: PageQuery,
-  terms: readonly OrderTerm[],
-): ListQuery {
-  const query = eb
-    .selectFrom(page.as('page'))
-    .innerJoin('movies', 'movies.id', 'page.id')
-    .leftJoin('genres', 'genres.id', 'movies.genre_id')
-    .leftJoin('directors', 'directors.id', 'movies.director_id')
-    .select([movieJson(dialect).as('json'), 'page.id', 'page.sort_key']);
-  // The page's own order again: both databases see the rows come in it and do not sort them.
-  return terms
-    .reduce(
-      (ordered, term) =>
-        ordered.orderBy(term.key === 'id' ? 'page.id' : 'page.sort_key', modifiersOf(term)),
-      query,
-    )
-    .as('list');
+  kind: ListKind,
+  order: MovieOrder,
+  values: ListValues,
+): Promise<MovieJsonList> {
+  const query = listQueries.queryFor(db, shapeOf(kind, order, values), values, () =>
+    SELECTS[kind](db, dialect, order, slotsFor(values)),
+  );
+  const { rows } = await db.executeQuery(query);
+  const [row] = rows;
+  if (row === undefined) throw new Error('an aggregate without a row');
+  return { json: row.json, entries: JSON.parse(row.entries) as MovieListEntry[] };
 }
 
 export interface MovieListWindow {
@@ -124,6 +285,12 @@ export interface MovieListWindow {
   readonly limit: number;
   /** Keyset cursor: the sort key values of the row the list starts behind, id last. */
   readonly after?: readonly CursorValue[];
+}
+
+function cursorOf(after: readonly CursorValue[]): { value: CursorValue; id: number } {
+  const id = after[after.length - 1];
+  if (typeof id !== 'number') throw new Error('cursor without an id');
+  return { value: after[0] ?? null, id };
 }
 
 export async function listMovies(
@@ -134,60 +301,46 @@ export async function listMovies(
   window: MovieListWindow,
 ): Promise<MovieJsonList> {
   const { offset, limit, after } = window;
-  if (after !== undefined) return listMoviesBehind(db, dialect, filters, order, limit, after);
+  const filterValues = filterValuesOf(dialect, filters);
+  if (after === undefined) {
+    const values = { filters: filterValues, limit, offset, rowsNeeded: offset + limit };
+    return readJsonList(db, dialect, 'page', order, { ...values, cursor: undefined });
+  }
+  const cursor = cursorOf(after);
+  const values = { filters: filterValues, limit, offset: 0, rowsNeeded: limit, cursor };
+  const behind = await readJsonList(db, dialect, 'behind', order, values);
   const [first] = order;
-  if (first === undefined) throw new Error('a movie list needs an order');
-  const terms = order.map(({ key, descending }) => ({
-    key,
-    descending,
-    nullsLast: NULLABLE_KEYS.has(key),
-  }));
-  const list = selectJsonList(db, dialect, (eb) => {
-    const matching = selectPage(eb, first).where((where) =>
-      movieFilterCondition(
-        where,
-        dialect,
-        filters,
-        idOnlyOrderOf(filters, order, undefined),
-        offset + limit,
-      ),
-    );
-    return pageWithJson(eb, dialect, orderPage(matching, terms).limit(limit).offset(offset), terms);
+  const count = behind.entries.length;
+  if (count >= limit || first === undefined || !NULLABLE_KEYS.has(first.key)) return behind;
+  if (cursor.value === null) return behind;
+  const rest = limit - count;
+  const nullKeyed = await readJsonList(db, dialect, 'nullKeyed', [first], {
+    ...values,
+    limit: rest,
+    rowsNeeded: rest,
+    cursor: undefined,
   });
-  return readJsonList(list);
+  return {
+    json: joinJsonArrays([behind.json, nullKeyed.json]),
+    entries: [...behind.entries, ...nullKeyed.entries],
+  };
 }
 
-// A keyset page reads its rows in index order and stops at its limit: the answers are built as
-// the rows are read.
-function selectMoviesWithJson(eb: Expressions, dialect: Dialect, first: MovieOrder[number]) {
-  return joinedMovies(eb).select([movieJson(dialect).as('json'), 'movies.id', sortKeyOf(first)]);
-}
-
-/** The movies of a keyset page: rows behind the cursor, never the rows before it. */
-function moviesBehind(
-  eb: Expressions,
+/** The query of an offset page, as listMovies runs it. */
+export function selectMoviePage(
+  db: Db,
   dialect: Dialect,
   filters: MovieFilters,
   order: MovieOrder,
+  offset: number,
   limit: number,
-  after: readonly CursorValue[],
-): ListQuery {
-  const [first] = order;
-  const id = after[after.length - 1];
-  if (first === undefined || typeof id !== 'number') throw new Error('cursor without an id');
-  const direction = first.descending ? 'desc' : 'asc';
-  // Null keys are excluded by the comparison, so the plain order is the order of the index.
-  const ordered = selectMoviesWithJson(eb, dialect, first)
-    .where((where) =>
-      where.and([
-        movieFilterCondition(where, dialect, filters, idOnlyOrderOf(filters, order, id), limit),
-        behindCursor(where, first, after[0] ?? null, id),
-      ]),
-    )
-    .orderBy(COLUMN_BY_KEY[first.key], direction);
-  return (first.key === 'id' ? ordered : ordered.orderBy('movies.id', direction))
-    .limit(limit)
-    .as('list');
+): JsonListQuery {
+  const values = { filters: filterValuesOf(dialect, filters), limit, offset };
+  return selectPageWithJson(db, dialect, order, {
+    ...values,
+    rowsNeeded: offset + limit,
+    cursor: undefined,
+  });
 }
 
 /** The query of a keyset page, as listMovies runs it. */
@@ -198,53 +351,7 @@ export function selectMoviesBehind(
   order: MovieOrder,
   limit: number,
   after: readonly CursorValue[],
-) {
-  return selectJsonList(db, dialect, (eb) =>
-    moviesBehind(eb, dialect, filters, order, limit, after),
-  );
-}
-
-/** After the last non-null key come the rows whose key is null, in id order. */
-function nullKeyedMovies(
-  eb: Expressions,
-  dialect: Dialect,
-  filters: MovieFilters,
-  key: MovieOrder[number],
-  limit: number,
-): ListQuery {
-  return selectMoviesWithJson(eb, dialect, key)
-    .where((where) =>
-      where.and([
-        movieFilterCondition(where, dialect, filters, null, limit),
-        where(COLUMN_BY_KEY[key.key], 'is', null),
-      ]),
-    )
-    .orderBy('movies.id', key.descending ? 'desc' : 'asc')
-    .limit(limit)
-    .as('list');
-}
-
-async function listMoviesBehind(
-  db: Db,
-  dialect: Dialect,
-  filters: MovieFilters,
-  order: MovieOrder,
-  limit: number,
-  after: readonly CursorValue[],
-): Promise<MovieJsonList> {
-  const behind = await readJsonList(selectMoviesBehind(db, dialect, filters, order, limit, after));
-  const [first] = order;
-  const count = behind.entries.length;
-  if (count >= limit || first === undefined || !NULLABLE_KEYS.has(first.key) || after[0] === null) {
-    return behind;
-  }
-  const nullKeyed = await readJsonList(
-    selectJsonList(db, dialect, (eb) =>
-      nullKeyedMovies(eb, dialect, filters, first, limit - count),
-    ),
-  );
-  return {
-    json: joinJsonArrays([behind.json, nullKeyed.json]),
-    entries: [...behind.entries, ...nullKeyed.entries],
-  };
+): JsonListQuery {
+  const values = { filters: filterValuesOf(dialect, filters), limit, offset: 0, rowsNeeded: limit };
+  return selectBehindWithJson(db, dialect, order, { ...values, cursor: cursorOf(after) });
 }

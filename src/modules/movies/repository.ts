@@ -2,7 +2,7 @@ import type { CompiledQuery, Kysely } from 'kysely';
 import { readCatalogVersion } from '../../db/catalog-version.js';
 import type { Dialect } from '../../db/database.js';
 import type { Database, MovieRow } from '../../db/schema.js';
-import { movieFilterCondition, type MovieFilters } from './list-query.js';
+import { filterValuesOf, movieFilterCondition, type MovieFilters } from './list-query.js';
 import { movieJsonBytes } from './movie-json.js';
 import type { Movie } from './schemas.js';
 
@@ -10,6 +10,7 @@ export type { MovieFilters, MovieOrder } from './list-query.js';
 export {
   cursorValuesOf,
   listMovies,
+  selectMoviePage,
   selectMoviesBehind,
   type MovieJsonList,
   type MovieListEntry,
@@ -74,7 +75,7 @@ export async function countMovies(
 ): Promise<number> {
   const row = await db
     .selectFrom('movies')
-    .where((eb) => movieFilterCondition(eb, dialect, filters, null, 0))
+    .where((eb) => movieFilterCondition(eb, filterValuesOf(dialect, filters), null, 0))
     .select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
     .executeTakeFirstOrThrow();
   return Number(row.count);
