@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 
-export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /**
  * Sends JSON the database already wrote as UTF-8 bytes. Fastify runs no serializer on a Buffer;

@@ -1,10 +1,4 @@
-import {
-  createQueryId,
-  PostgresQueryCompiler,
-  sql,
-  SqliteQueryCompiler,
-  type RawBuilder,
-} from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Dialect } from '../../db/database.js';
 
 type JsonFields = readonly (readonly [key: string, value: RawBuilder<unknown>])[];
@@ -27,7 +21,11 @@ function namedRef(dialect: Dialect, table: 'genres' | 'directors'): RawBuilder<u
 
 const column = (name: string) => sql.ref(`movies.${name}`);
 
-function buildMovieJson(dialect: Dialect): RawBuilder<string> {
+/**
+ * A movie as the API answers it (the Movie schema, keys in its order), as JSON text written by
+ * the database, in a query that joins movies with genres and directors.
+ */
+export function movieJson(dialect: Dialect): RawBuilder<string> {
   return jsonObject(dialect, [
     ['id', column('id')],
     ['title', column('title')],
@@ -42,27 +40,6 @@ function buildMovieJson(dialect: Dialect): RawBuilder<string> {
     ['director', namedRef(dialect, 'directors')],
   ]).$castTo<string>();
 }
-
-// The expression takes no parameters: it is compiled once, into the text Kysely writes for it
-// in every query (compiling its forty-odd nodes again for each list costs more than the rows).
-function compiledOnce(dialect: Dialect): RawBuilder<string> {
-  const compiler = dialect === 'sqlite' ? new SqliteQueryCompiler() : new PostgresQueryCompiler();
-  const node = buildMovieJson(dialect).toOperationNode();
-  const { sql: text, parameters } = compiler.compileQuery(node, createQueryId());
-  if (parameters.length > 0) throw new Error('the movie JSON expression takes no parameters');
-  return sql.raw<string>(text);
-}
-
-const MOVIE_JSON: Record<Dialect, RawBuilder<string>> = {
-  sqlite: compiledOnce('sqlite'),
-  postgres: compiledOnce('postgres'),
-};
-
-/**
- * A movie as the API answers it (the Movie schema, keys in its order), as JSON text written by
- * the database, in a query that joins movies with genres and directors.
- */
-export const movieJson = (dialect: Dialect): RawBuilder<string> => MOVIE_JSON[dialect];
 
 // A blob (SQLite) or bytea (PostgreSQL) reaches JavaScript as a Buffer, never as a string.
 function utf8Bytes(dialect: Dialect, text: RawBuilder<unknown>): RawBuilder<Buffer> {
@@ -92,6 +69,7 @@ export function movieJsonArray(dialect: Dialect): {
       entries: sql<string>`json_group_array(json_array(octet_length(${json}), ${id}, ${sortKey}))`,
     };
   }
+  // In a UTF8 database octet_length counts the bytes convert_to gives.
   const text = sql`${json}::text`;
   return {
     json: utf8Bytes(dialect, sql`'[' || coalesce(string_agg(${text}, ','), '') || ']'`),
