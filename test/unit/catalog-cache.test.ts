@@ -176,4 +176,26 @@ describe('CatalogCache', () => {
     );
     cache.stop();
   });
+
+  it('When answers carry the ids of the movies they show, then those ids count against the byte budget', async () => {
+    const maxBytes = 256 * 1024;
+    const cache = cacheWith({ value: 1 }, { maxBytes });
+    await cache.start();
+    const ids = Array.from({ length: 1000 }, (_, i) => i + 1);
+    const scope = { ids, fields: ['rating'] };
+    for (let i = 0; i < 100; i += 1) {
+      cache.store(
+        `/movies/ page=${i}`,
+        cache.generationOf(['movies']),
+        answer('[]'),
+        ['movies'],
+        scope,
+      );
+    }
+    const perEntry = entryCost('/movies/ page=10', answer('[]'), scope);
+    assert.ok(perEntry >= entryCost('/movies/ page=10', answer('[]')) + ids.length * 8);
+    assert.ok(cache.usage.bytes <= maxBytes);
+    assert.equal(cache.usage.entries, Math.floor(maxBytes / perEntry));
+    cache.stop();
+  });
 });
