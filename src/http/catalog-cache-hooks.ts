@@ -5,8 +5,8 @@ import type {
   preHandlerAsyncHookHandler,
 } from 'fastify';
 import type { CatalogRead } from '../config.js';
-import type { CatalogResource } from '../shared/catalog-resources.js';
-import type { CatalogCache, MovieChange, MovieScope } from './catalog-cache.js';
+import type { CatalogResource, MovieChange, MovieScope } from '../shared/catalog-resources.js';
+import type { CatalogCache } from './catalog-cache.js';
 import { catalogCacheKeyOf } from './catalog-cache-key.js';
 import { catalogFreshness, entityTagOf, ifNoneMatchNames } from './conditional-get.js';
 

@@ -3,21 +3,12 @@ import {
   CATALOG_RESOURCES,
   type CatalogResource,
   type CatalogVersions,
+  type MovieChange,
+  type MovieScope,
 } from '../shared/catalog-resources.js';
-import {
-  CatalogEntries,
-  type CachedResponse,
-  type MovieChange,
-  type MovieScope,
-} from './catalog-entries.js';
+import { CatalogEntries, type CachedResponse } from './catalog-entries.js';
 
-export {
-  ENTRY_OVERHEAD_BYTES,
-  entryCost,
-  type CachedResponse,
-  type MovieChange,
-  type MovieScope,
-} from './catalog-entries.js';
+export { ENTRY_OVERHEAD_BYTES, entryCost, type CachedResponse } from './catalog-entries.js';
 
 export interface CatalogCacheOptions {
   /** Reads the version of each catalog table, bumped by every write of any instance. */

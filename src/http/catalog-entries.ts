@@ -1,4 +1,9 @@
-import { CATALOG_RESOURCES, type CatalogResource } from '../shared/catalog-resources.js';
+import {
+  CATALOG_RESOURCES,
+  type CatalogResource,
+  type MovieChange,
+  type MovieScope,
+} from '../shared/catalog-resources.js';
 
 export interface CachedResponse {
   readonly body: Buffer;
@@ -7,21 +12,6 @@ export interface CachedResponse {
   readonly totalCount?: string;
   /** Its ETag, worked out once when the answer was kept. */
   readonly etag: string;
-}
-
-/**
- * What a movie answer shows and what decides it: the ids of the movies in it, and the movie
- * fields its filters and order read. A change to another movie's other fields leaves it as it is.
- */
-export interface MovieScope {
-  readonly ids: readonly number[];
-  readonly fields: readonly string[];
-}
-
-/** A committed change to one movie row: its id and every field the write may have changed. */
-export interface MovieChange {
-  readonly id: number;
-  readonly fields: readonly string[];
 }
 
 /** Whether an answer of this scope (none: unknown) may read differently after this change. */

@@ -47,22 +47,30 @@ function authCounters(registry: Registry): AuthEvents {
   };
 }
 
-function poolGauges(registry: Registry, readPool: () => PoolUsage): void {
-  const gauges: [string, string, keyof PoolUsage][] = [
-    ['db_pool_connections_in_use', 'PostgreSQL pool connections checked out', 'inUse'],
-    ['db_pool_connections_idle', 'PostgreSQL pool connections open and idle', 'idle'],
-    ['db_pool_waiting_requests', 'Queries waiting for a PostgreSQL pool connection', 'waiting'],
-  ];
+/** Gauges set at each scrape from one field each of what `read` gives. */
+function gaugesOf<T>(
+  registry: Registry,
+  read: () => T,
+  gauges: readonly (readonly [name: string, help: string, field: keyof T])[],
+): void {
   for (const [name, help, field] of gauges) {
     new Gauge({
       name,
       help,
       registers: [registry],
       collect() {
-        this.set(readPool()[field]);
+        this.set(Number(read()[field]));
       },
     });
   }
+}
+
+function poolGauges(registry: Registry, readPool: () => PoolUsage): void {
+  gaugesOf(registry, readPool, [
+    ['db_pool_connections_in_use', 'PostgreSQL pool connections checked out', 'inUse'],
+    ['db_pool_connections_idle', 'PostgreSQL pool connections open and idle', 'idle'],
+    ['db_pool_waiting_requests', 'Queries waiting for a PostgreSQL pool connection', 'waiting'],
+  ]);
 }
 
 /**
@@ -122,19 +130,9 @@ export class AppMetrics {
         },
       });
     }
-    const gauges: [string, string, 'entries' | 'bytes'][] = [
+    gaugesOf(this.registry, readCache, [
       ['response_cache_entries', 'Answers kept in the response cache', 'entries'],
       ['response_cache_bytes', 'Bytes the kept answers are counted for', 'bytes'],
-    ];
-    for (const [name, help, field] of gauges) {
-      new Gauge({
-        name,
-        help,
-        registers,
-        collect() {
-          this.set(readCache()[field]);
-        },
-      });
-    }
+    ]);
   }
 }

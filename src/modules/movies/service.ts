@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { isForeignKeyViolation } from '../../db/errors.js';
 import type { Dialect } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
+import type { MovieChange } from '../../shared/catalog-resources.js';
 import { notFound, validationError, type FieldErrors } from '../../errors.js';
 import { toPage, type ListOptions, type PageInfo, type PageWindow } from '../../http/paging.js';
 import { findDirectorById } from '../directors/repository.js';
@@ -22,7 +23,7 @@ type MovieInput = Partial<repo.MovieFields>;
 /** A committed change of one movie: the version of the movies table it made, and what it set. */
 export interface MovieWrite {
   readonly version: number;
-  readonly change: { readonly id: number; readonly fields: readonly string[] };
+  readonly change: MovieChange;
 }
 
 const FILTER_FIELDS = {
