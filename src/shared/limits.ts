@@ -1,0 +1,21 @@
+/**
+ * Every field limit of the contract, in one place: the HTTP schemas, the services and the Flask
+ * importer all read them from here. Lengths count code points.
+ */
+export const ROLES = ['user', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const NAME_LENGTH = { min: 1, max: 255 } as const;
+
+export const MOVIE_LIMITS = {
+  title: { min: 1, max: 255 },
+  description: { max: 5000 },
+  trailer: { max: 2048 },
+  year: { min: 1888, max: 2100 },
+  rating: { min: 0, max: 10 },
+} as const;
+
+export const USERNAME_LENGTH = { min: 1, max: 150 } as const;
+export const PASSWORD_LENGTH = { min: 8, max: 128 } as const;
+export const EMAIL_MAX_LENGTH = 254;
+export const PROFILE_TEXT_MAX_LENGTH = 100;
