@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { knownQueryOf } from './known-query.js';
-import { withPagingDefaults } from './paging.js';
+import { withPagingDefaults } from '../shared/paging.js';
 import { wantsExactCount } from './prefer.js';
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { KyselyPlugin, RootOperationNode } from 'kysely';
-import { pageWindow } from '../../src/http/paging.js';
+import { pageWindow } from '../../src/shared/paging.js';
 import { createMovieService } from '../../src/modules/movies/service.js';
 import { buildTestApp, onPostgres, signedIn, type TestContext } from '../helpers.js';
 import { linksOf } from '../links.js';

@@ -2,9 +2,10 @@ import type { Kysely } from 'kysely';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
 import type { Database } from '../../db/schema.js';
 import { conflict, notFound } from '../../errors.js';
-import { idPageWindowOf, toPage } from '../../http/paging.js';
+import { idPageWindowOf, toPage } from '../../shared/paging.js';
 import { idCursorOf } from '../../shared/keyset-cursor.js';
-import { assertBodyIdMatches, type NamedResourceService } from '../shared/named-resource.js';
+import { assertBodyIdMatches } from '../../shared/body-id.js';
+import type { NamedResourceService } from '../shared/named-resource.js';
 import * as repo from './repository.js';
 
 const duplicateName = () => conflict('A genre with this name already exists');

@@ -3,7 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Guards } from '../../auth/authenticate.js';
 import type { CatalogCacheHooks } from '../../http/catalog-cache-hooks.js';
 import { sendJsonBytes } from '../../http/json-bytes.js';
-import { listOptionsOf, pageWindow, setPageHeaders } from '../../http/paging.js';
+import { listOptionsOf, setPageHeaders } from '../../http/paging.js';
+import { pageWindow } from '../../shared/paging.js';
 import {
   bearerSecurity,
   CatalogItemRequestHeaders,

@@ -4,10 +4,10 @@ import type { Dialect } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import type { MovieChange } from '../../shared/catalog-resources.js';
 import { notFound, validationError, type FieldErrors } from '../../errors.js';
-import { toPage, type ListOptions, type PageInfo, type PageWindow } from '../../http/paging.js';
+import { toPage, type ListOptions, type PageInfo, type PageWindow } from '../../shared/paging.js';
 import { findDirectorById } from '../directors/repository.js';
 import { findGenreById } from '../genres/repository.js';
-import { assertBodyIdMatches } from '../shared/named-resource.js';
+import { assertBodyIdMatches } from '../../shared/body-id.js';
 import {
   decodeCursor,
   encodeCursor,

@@ -3,7 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Guards } from '../../auth/authenticate.js';
 import type { CatalogCacheHooks } from '../../http/catalog-cache-hooks.js';
-import { listOptionsOf, pageWindow, sendPage } from '../../http/paging.js';
+import { listOptionsOf, sendPage } from '../../http/paging.js';
+import { pageWindow } from '../../shared/paging.js';
 import {
   bearerSecurity,
   errorResponses,

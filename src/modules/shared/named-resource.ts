@@ -1,5 +1,4 @@
-import { validationError } from '../../errors.js';
-import type { ListOptions, Page, PageWindow } from '../../http/paging.js';
+import type { ListOptions, Page, PageWindow } from '../../shared/paging.js';
 
 export interface Named {
   id: number;
@@ -18,11 +17,4 @@ export interface NamedResourceService {
   create(name: string): Promise<Named>;
   update(id: number, input: NamedInput): Promise<void>;
   remove(id: number): Promise<void>;
-}
-
-// A client may PUT back what it got from GET, id included, but not someone else's id.
-export function assertBodyIdMatches(bodyId: number | undefined, urlId: number): void {
-  if (bodyId !== undefined && bodyId !== urlId) {
-    throw validationError({ id: 'must equal the id in the URL' });
-  }
 }

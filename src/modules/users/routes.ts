@@ -4,7 +4,8 @@ import type { Guards } from '../../auth/authenticate.js';
 import type { HashGate } from '../../auth/hash-gate.js';
 import type { DatabaseRegistrationLimit } from '../../auth/login-limiter.js';
 import { forbidden, tooManyRequests } from '../../errors.js';
-import { listOptionsOf, pageWindow, sendPage } from '../../http/paging.js';
+import { listOptionsOf, sendPage } from '../../http/paging.js';
+import { pageWindow } from '../../shared/paging.js';
 import {
   bearerSecurity,
   errorResponses,

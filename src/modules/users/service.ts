@@ -12,9 +12,9 @@ import {
   type ListOptions,
   type Page,
   type PageWindow,
-} from '../../http/paging.js';
+} from '../../shared/paging.js';
 import { idCursorOf } from '../../shared/keyset-cursor.js';
-import { assertBodyIdMatches } from '../shared/named-resource.js';
+import { assertBodyIdMatches } from '../../shared/body-id.js';
 import { unstorableTextProblem } from '../../shared/storable-text.js';
 import * as repo from './repository.js';
 import {
