@@ -1,7 +1,7 @@
 import type { MovieRow } from '../db/schema.js';
 import { MAX_ID } from '../http/schemas.js';
-import { isHttpUrl } from '../modules/movies/service.js';
 import { usernameProblem } from '../modules/users/service.js';
+import { isHttpUrl } from '../shared/http-url.js';
 import { unstorableTextProblem } from '../shared/storable-text.js';
 import type { FlaskData } from './flask-source.js';
 

@@ -14,6 +14,7 @@ import {
   type CursorKey,
   type CursorValueKind,
 } from '../../shared/keyset-cursor.js';
+import { isHttpUrl } from '../../shared/http-url.js';
 import { jsonArrayHead } from '../../shared/json-array.js';
 import * as repo from './repository.js';
 import type { Movie, MovieCreate, MovieListQuery, MoviePatch, MovieReplace } from './schemas.js';
@@ -54,15 +55,6 @@ export interface MovieJsonPage extends PageInfo {
   readonly json: Buffer;
   /** The ids of the movies on the page, in order. */
   readonly ids: number[];
-}
-
-export function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 const CURSOR_KIND_BY_KEY: Record<repo.MovieOrder[number]['key'], CursorValueKind> = {
