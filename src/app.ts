@@ -34,11 +34,12 @@ import { ErrorBody } from './http/schemas.js';
 import { createLogger } from './logger.js';
 import { AppMetrics } from './metrics/app-metrics.js';
 import { validatorCompiler } from './http/validators.js';
+import { directorRoutes } from './modules/directors/routes.js';
 import { createDirectorService } from './modules/directors/service.js';
+import { genreRoutes } from './modules/genres/routes.js';
 import { createGenreService } from './modules/genres/service.js';
 import { movieRoutes } from './modules/movies/routes.js';
 import { createMovieService } from './modules/movies/service.js';
-import { namedResourceRoutes } from './modules/shared/named-resource-routes.js';
 import { favoriteRoutes } from './modules/favorites/routes.js';
 import { createFavoriteService } from './modules/favorites/service.js';
 import { siteRoutes } from './modules/site/routes.js';
@@ -166,20 +167,8 @@ export async function buildApp({
     guards,
     cache,
   });
-  await app.register(namedResourceRoutes, {
-    resource: 'directors',
-    label: 'Director',
-    service: createDirectorService(db),
-    guards,
-    cache,
-  });
-  await app.register(namedResourceRoutes, {
-    resource: 'genres',
-    label: 'Genre',
-    service: createGenreService(db),
-    guards,
-    cache,
-  });
+  await app.register(directorRoutes, { service: createDirectorService(db), guards, cache });
+  await app.register(genreRoutes, { service: createGenreService(db), guards, cache });
   const userService = createUserService(db, config.pbkdf2Iterations);
   await app.register(userRoutes, {
     service: userService,

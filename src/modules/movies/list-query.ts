@@ -2,6 +2,7 @@ import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kyse
 import type { Dialect } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import type { CursorValue } from '../../shared/keyset-cursor.js';
+import { textKeyOf } from '../../shared/text-key.js';
 
 export interface MovieFilters {
   directorId?: number;
@@ -53,7 +54,7 @@ export function filterValuesOf(dialect: Dialect, filters: MovieFilters): FilterV
   const { directorId, genreId, year, titleContains } = filters;
   const values = { directorId, genreId, year };
   if (titleContains === undefined || titleContains === '') return values;
-  const needle = titleContains.toLowerCase();
+  const needle = textKeyOf(titleContains);
   const trigram = dialect === 'sqlite' && [...needle].length >= TRIGRAM;
   return {
     ...values,

@@ -1,213 +1,24 @@
-import {
-  sql,
-  type AliasedSelectQueryBuilder,
-  type ExpressionBuilder,
-  type Kysely,
-  type OrderByModifiers,
-} from 'kysely';
 import type { Dialect } from '../../db/database.js';
 import { QueryShapes, slot as slotOf } from '../../db/query-shapes.js';
-import type { Database } from '../../db/schema.js';
 import { joinJsonArrays } from '../../shared/json-array.js';
 import type { CursorValue } from '../../shared/keyset-cursor.js';
-import {
-  behindCursor,
-  COLUMN_BY_KEY,
-  filterValuesOf,
-  idOnlyOrderOf,
-  movieFilterCondition,
-  NULLABLE_KEYS,
-  type FilterValues,
-  type MovieFilters,
-  type MovieOrder,
-} from './list-query.js';
-import { movieJson, movieJsonArray } from './movie-json.js';
+import { selectBehindWithJson, selectNullKeyedWithJson } from './keyset-page-select.js';
+import { filterValuesOf, NULLABLE_KEYS, type MovieFilters, type MovieOrder } from './list-query.js';
+import type {
+  Db,
+  JsonListQuery,
+  JsonListRow,
+  ListValues,
+  MovieJsonList,
+  MovieListEntry,
+} from './list-select.js';
+import { selectPageWithJson } from './offset-page-select.js';
 
-type Db = Kysely<Database>;
-type OrderKey = MovieOrder[number];
-
-/** A movie of a list: its JSON's byte length, its id, and the value of the order's first key. */
-export type MovieListEntry = readonly [byteLength: number, id: number, sortKey: CursorValue];
-
-/** Movies as the UTF-8 bytes of one JSON array of their answers, and an entry for each. */
-export interface MovieJsonList {
-  readonly json: Buffer;
-  readonly entries: MovieListEntry[];
-}
+export type { MovieJsonList, MovieListEntry } from './list-select.js';
 
 /** The sort key values of a listed movie, as a cursor behind it holds them. */
 export function cursorValuesOf(entry: MovieListEntry, order: MovieOrder): CursorValue[] {
   return order.map(({ key }) => (key === 'id' ? entry[1] : entry[2]));
-}
-
-/** Every value a list query compares or limits with (or slots standing in for them). */
-interface ListValues {
-  readonly filters: FilterValues;
-  readonly limit: number;
-  readonly offset: number;
-  /** The rows the title index hands over at most (offset + limit on a page). */
-  readonly rowsNeeded: number;
-  /** Keyset pages: the first key's value (null: among the rows without one) and the id. */
-  readonly cursor: { readonly value: CursorValue; readonly id: number } | undefined;
-}
-
-type Expressions = ExpressionBuilder<Database, never>;
-
-/** Movies with their answers, in list order: the subquery `list` that movieJsonArray reads. */
-type ListQuery = AliasedSelectQueryBuilder<
-  { json: string; id: number; sort_key: CursorValue },
-  'list'
->;
-
-function selectJsonList(db: Db, dialect: Dialect, list: (eb: Expressions) => ListQuery) {
-  const { json, entries } = movieJsonArray(dialect);
-  return db.selectFrom(list).select([json.as('json'), entries.as('entries')]);
-}
-
-type JsonListQuery = ReturnType<typeof selectJsonList>;
-type JsonListRow = { json: Buffer; entries: string };
-
-// The id is not selected twice: SQLite would then not see a page's order and sort it again.
-const sortKeyOf = (first: OrderKey) =>
-  (first.key === 'id' ? sql`null` : sql.ref(COLUMN_BY_KEY[first.key]))
-    .$castTo<CursorValue>()
-    .as('sort_key');
-
-interface OrderTerm {
-  readonly key: OrderKey['key'];
-  readonly descending: boolean;
-  /** Only year and rating can be null; plain order on the others lets every index serve it. */
-  readonly nullsLast: boolean;
-}
-
-const modifiersOf = ({ descending, nullsLast }: OrderTerm): OrderByModifiers =>
-  nullsLast
-    ? (item) => (descending ? item.desc() : item.asc()).nullsLast()
-    : descending
-      ? 'desc'
-      : 'asc';
-
-function selectPage(eb: Expressions, first: OrderKey) {
-  return eb.selectFrom('movies').select(['movies.id', sortKeyOf(first)]);
-}
-
-type PageQuery = ReturnType<typeof selectPage>;
-
-/**
- * A page of movies with their answers: the page's ids (and sort key) are picked first, so the
- * answers are built for its rows only, never for the rows a sort or an offset goes through.
- */
-function selectPageWithJson(
-  db: Db,
-  dialect: Dialect,
-  order: MovieOrder,
-  values: ListValues,
-): JsonListQuery {
-  const [first] = order;
-  if (first === undefined) throw new Error('a movie list needs an order');
-  const terms = order.map(({ key, descending }) => ({
-    key,
-    descending,
-    nullsLast: NULLABLE_KEYS.has(key),
-  }));
-  const { filters, limit, offset, rowsNeeded } = values;
-  const page = (eb: Expressions): PageQuery =>
-    terms
-      .reduce(
-        (query, term) => query.orderBy(COLUMN_BY_KEY[term.key], modifiersOf(term)),
-        selectPage(eb, first).where((where) =>
-          movieFilterCondition(
-            where,
-            filters,
-            idOnlyOrderOf(filters, order, undefined),
-            rowsNeeded,
-          ),
-        ),
-      )
-      .limit(limit)
-      .offset(offset);
-  return selectJsonList(db, dialect, (eb) => {
-    const listed = eb
-      .selectFrom(page(eb).as('page'))
-      .innerJoin('movies', 'movies.id', 'page.id')
-      .leftJoin('genres', 'genres.id', 'movies.genre_id')
-      .leftJoin('directors', 'directors.id', 'movies.director_id')
-      .select([movieJson(dialect).as('json'), 'page.id', 'page.sort_key']);
-    // The page's own order again: both databases see the rows come in it and do not sort them.
-    return terms
-      .reduce(
-        (ordered, term) =>
-          ordered.orderBy(term.key === 'id' ? 'page.id' : 'page.sort_key', modifiersOf(term)),
-        listed,
-      )
-      .as('list');
-  });
-}
-
-// A keyset page reads its rows in index order and stops at its limit: the answers are built as
-// the rows are read.
-function selectMoviesWithJson(eb: Expressions, dialect: Dialect, first: OrderKey) {
-  return eb
-    .selectFrom('movies')
-    .leftJoin('genres', 'genres.id', 'movies.genre_id')
-    .leftJoin('directors', 'directors.id', 'movies.director_id')
-    .select([movieJson(dialect).as('json'), 'movies.id', sortKeyOf(first)]);
-}
-
-/** The movies of a keyset page: rows behind the cursor, never the rows before it. */
-function selectBehindWithJson(
-  db: Db,
-  dialect: Dialect,
-  order: MovieOrder,
-  values: ListValues,
-): JsonListQuery {
-  const { filters, limit, rowsNeeded, cursor } = values;
-  const [first] = order;
-  if (first === undefined || cursor === undefined) throw new Error('cursor without an id');
-  const direction = first.descending ? 'desc' : 'asc';
-  return selectJsonList(db, dialect, (eb) => {
-    // Null keys are excluded by the comparison, so the plain order is the order of the index.
-    const ordered = selectMoviesWithJson(eb, dialect, first)
-      .where((where) =>
-        where.and([
-          movieFilterCondition(
-            where,
-            filters,
-            idOnlyOrderOf(filters, order, cursor.id),
-            rowsNeeded,
-          ),
-          behindCursor(where, first, cursor.value, cursor.id),
-        ]),
-      )
-      .orderBy(COLUMN_BY_KEY[first.key], direction);
-    return (first.key === 'id' ? ordered : ordered.orderBy('movies.id', direction))
-      .limit(limit)
-      .as('list');
-  });
-}
-
-/** After the last non-null key come the rows whose key is null, in id order. */
-function selectNullKeyedWithJson(
-  db: Db,
-  dialect: Dialect,
-  order: MovieOrder,
-  values: ListValues,
-): JsonListQuery {
-  const { filters, limit, rowsNeeded } = values;
-  const [key] = order;
-  if (key === undefined) throw new Error('a movie list needs an order');
-  return selectJsonList(db, dialect, (eb) =>
-    selectMoviesWithJson(eb, dialect, key)
-      .where((where) =>
-        where.and([
-          movieFilterCondition(where, filters, null, rowsNeeded),
-          where(COLUMN_BY_KEY[key.key], 'is', null),
-        ]),
-      )
-      .orderBy('movies.id', key.descending ? 'desc' : 'asc')
-      .limit(limit)
-      .as('list'),
-  );
 }
 
 const SELECTS = {

@@ -2,6 +2,7 @@ import type { CompiledQuery, Kysely } from 'kysely';
 import { readCatalogVersion } from '../../db/catalog-version.js';
 import type { Dialect } from '../../db/database.js';
 import type { Database, MovieRow } from '../../db/schema.js';
+import { textKeyOf } from '../../shared/text-key.js';
 import { filterValuesOf, movieFilterCondition, type MovieFilters } from './list-query.js';
 import { movieJsonBytes } from './movie-json.js';
 import type { Movie } from './schemas.js';
@@ -125,7 +126,7 @@ export async function movieExists(db: Db, id: number): Promise<boolean> {
 export async function insertMovie(db: Db, fields: MovieFields): Promise<number> {
   const row = await db
     .insertInto('movies')
-    .values({ ...fields, title_key: fields.title.toLowerCase() })
+    .values({ ...fields, title_key: textKeyOf(fields.title) })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -141,7 +142,7 @@ export async function updateMovie(
   fields: Partial<MovieFields>,
 ): Promise<number | null> {
   const changes =
-    fields.title === undefined ? fields : { ...fields, title_key: fields.title.toLowerCase() };
+    fields.title === undefined ? fields : { ...fields, title_key: textKeyOf(fields.title) };
   if (Object.keys(changes).length === 0) return null;
   return db.transaction().execute(async (trx) => {
     const result = await trx

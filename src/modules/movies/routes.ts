@@ -15,6 +15,7 @@ import {
   IdParams,
   NoContent,
 } from '../../http/schemas.js';
+import { movieListParamsOf } from './list-params.js';
 import { Movie, MovieCreate, MovieListQuery, MoviePatch, MovieReplace } from './schemas.js';
 import { fieldsDecidingList, type MovieService } from './service.js';
 
@@ -49,8 +50,9 @@ export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
     },
     handler: async (request, reply) => {
       const window = pageWindow(request.query);
-      const page = await service.list(request.query, window, listOptionsOf(request));
-      request.catalogMovieScope = { ids: page.ids, fields: fieldsDecidingList(request.query) };
+      const { filters, order } = movieListParamsOf(request.query);
+      const page = await service.list(filters, order, window, listOptionsOf(request));
+      request.catalogMovieScope = { ids: page.ids, fields: fieldsDecidingList(filters, order) };
       setPageHeaders(request, reply, page, window);
       return sendJsonBytes(reply, page.json);
     },

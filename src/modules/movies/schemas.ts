@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Id, NullableId, PagingQuery, StringEnum } from '../../http/schemas.js';
+import { MOVIE_LIMITS } from '../../shared/limits.js';
 
 const Ref = Type.Object({ id: Id, name: Type.String() });
 
@@ -20,12 +21,15 @@ export const Movie = Type.Object(
 );
 export type Movie = Static<typeof Movie>;
 
+const { title, description, trailer, year, rating } = MOVIE_LIMITS;
+const Year = () => Type.Integer({ minimum: year.min, maximum: year.max });
+
 const fields = {
-  title: Type.String({ minLength: 1, maxLength: 255 }),
-  description: Type.String({ maxLength: 5000 }),
-  trailer: Type.String({ maxLength: 2048, description: 'An http(s) URL, or empty' }),
-  year: Type.Union([Type.Integer({ minimum: 1888, maximum: 2100 }), Type.Null()]),
-  rating: Type.Union([Type.Number({ minimum: 0, maximum: 10 }), Type.Null()]),
+  title: Type.String({ minLength: title.min, maxLength: title.max }),
+  description: Type.String({ maxLength: description.max }),
+  trailer: Type.String({ maxLength: trailer.max, description: 'An http(s) URL, or empty' }),
+  year: Type.Union([Year(), Type.Null()]),
+  rating: Type.Union([Type.Number({ minimum: rating.min, maximum: rating.max }), Type.Null()]),
   genre_id: NullableId,
   director_id: NullableId,
 };
@@ -67,9 +71,9 @@ export const SORT_KEYS = ['id', 'year', 'rating', 'title'] as const;
 export const MovieListQuery = Type.Object({
   director_id: Type.Optional(Id),
   genre_id: Type.Optional(Id),
-  year: Type.Optional(Type.Integer({ minimum: 1888, maximum: 2100 })),
+  year: Type.Optional(Year()),
   q: Type.Optional(
-    Type.String({ maxLength: 255, description: 'Case-insensitive part of the title' }),
+    Type.String({ maxLength: title.max, description: 'Case-insensitive part of the title' }),
   ),
   status: Type.Optional(Type.Literal('new', { description: 'Newest first' })),
   sort: Type.Optional(

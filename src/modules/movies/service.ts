@@ -17,7 +17,7 @@ import {
 import { isHttpUrl } from '../../shared/http-url.js';
 import { jsonArrayHead } from '../../shared/json-array.js';
 import * as repo from './repository.js';
-import type { Movie, MovieCreate, MovieListQuery, MoviePatch, MovieReplace } from './schemas.js';
+import type { Movie, MovieCreate, MoviePatch, MovieReplace } from './schemas.js';
 
 type MovieInput = Partial<repo.MovieFields>;
 
@@ -27,24 +27,27 @@ export interface MovieWrite {
   readonly change: MovieChange;
 }
 
-const FILTER_FIELDS = {
-  director_id: 'director_id',
-  genre_id: 'genre_id',
+const FIELD_BY_FILTER = {
+  directorId: 'director_id',
+  genreId: 'genre_id',
   year: 'year',
-  q: 'title',
-} as const satisfies Partial<Record<keyof MovieListQuery, keyof repo.MovieFields>>;
+  titleContains: 'title',
+} as const satisfies Record<keyof repo.MovieFilters, keyof repo.MovieFields>;
 
 /**
  * The movie fields that decide which movies a list shows and in what order: its filters' and its
  * sort keys' (id never changes). A change of any other field of a movie the list does not show
  * leaves the list as it was.
  */
-export function fieldsDecidingList(query: MovieListQuery): (keyof repo.MovieFields)[] {
+export function fieldsDecidingList(
+  filters: repo.MovieFilters,
+  order: repo.MovieOrder,
+): (keyof repo.MovieFields)[] {
   const fields = new Set<keyof repo.MovieFields>();
-  for (const [parameter, field] of Object.entries(FILTER_FIELDS)) {
-    if (query[parameter as keyof typeof FILTER_FIELDS] !== undefined) fields.add(field);
+  for (const [filter, field] of Object.entries(FIELD_BY_FILTER)) {
+    if (filters[filter as keyof typeof FIELD_BY_FILTER] !== undefined) fields.add(field);
   }
-  for (const { key } of orderOf(query)) {
+  for (const { key } of order) {
     if (key !== 'id') fields.add(key);
   }
   return [...fields];
@@ -69,26 +72,6 @@ const cursorKeysOf = (order: repo.MovieOrder): CursorKey[] =>
     name: descending ? `-${key}` : key,
     kind: CURSOR_KIND_BY_KEY[key],
   }));
-
-function orderOf(query: MovieListQuery): repo.MovieOrder {
-  if (query.sort !== undefined) {
-    const descending = query.sort.startsWith('-');
-    const key = (descending ? query.sort.slice(1) : query.sort) as repo.MovieOrder[number]['key'];
-    return key === 'id'
-      ? [{ key, descending }]
-      : [
-          { key, descending },
-          { key: 'id', descending },
-        ];
-  }
-  if (query.status === 'new') {
-    return [
-      { key: 'year', descending: true },
-      { key: 'id', descending: true },
-    ];
-  }
-  return [{ key: 'id', descending: false }];
-}
 
 // Only the fields a client sent; genre/director objects and id are read-only echoes.
 function fieldsOf(input: MovieCreate | MovieReplace | MoviePatch): MovieInput {
@@ -147,17 +130,11 @@ export function createMovieService(db: Kysely<Database>, dialect: Dialect) {
 
   return {
     async list(
-      query: MovieListQuery,
+      filters: repo.MovieFilters,
+      order: repo.MovieOrder,
       window: PageWindow,
       options: ListOptions,
     ): Promise<MovieJsonPage> {
-      const filters = {
-        directorId: query.director_id,
-        genreId: query.genre_id,
-        year: query.year,
-        titleContains: query.q,
-      };
-      const order = orderOf(query);
       const keys = cursorKeysOf(order);
       const after = window.after === undefined ? undefined : decodeCursor(window.after, keys);
       const list = await repo.listMovies(db, dialect, filters, order, {

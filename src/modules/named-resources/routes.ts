@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import type { Guards } from '../../auth/authenticate.js';
 import type { CatalogCacheHooks } from '../../http/catalog-cache-hooks.js';
 import { listOptionsOf, sendPage } from '../../http/paging.js';
+import { NAME_LENGTH } from '../../shared/limits.js';
 import { pageWindow } from '../../shared/paging.js';
 import {
   bearerSecurity,
@@ -17,17 +18,21 @@ import {
   NoContent,
   PagingOnlyQuery,
 } from '../../http/schemas.js';
-import type { NamedResourceService } from './named-resource.js';
+import type { NamedResourceService, NamedTable } from './service.js';
 
-export interface NamedResourceRoutesOptions {
-  readonly resource: 'genres' | 'directors';
-  readonly label: string;
+/** What app.ts hands the routes of genres and of directors. */
+export interface NamedRoutesDeps {
   readonly service: NamedResourceService;
   readonly guards: Guards;
   readonly cache: CatalogCacheHooks;
 }
 
-const Name = Type.String({ minLength: 1, maxLength: 255 });
+export interface NamedResourceRoutesOptions extends NamedRoutesDeps {
+  readonly resource: NamedTable;
+  readonly label: string;
+}
+
+const Name = Type.String({ minLength: NAME_LENGTH.min, maxLength: NAME_LENGTH.max });
 
 export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions> = async (
   fastify,

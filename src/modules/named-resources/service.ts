@@ -1,0 +1,107 @@
+import type { Kysely } from 'kysely';
+import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
+import type { Database } from '../../db/schema.js';
+import { conflict, notFound } from '../../errors.js';
+import { assertBodyIdMatches } from '../../shared/body-id.js';
+import { idCursorOf } from '../../shared/keyset-cursor.js';
+import {
+  idPageWindowOf,
+  toPage,
+  type ListOptions,
+  type Page,
+  type PageWindow,
+} from '../../shared/paging.js';
+import * as repo from './repository.js';
+import type { Named, NamedTable } from './repository.js';
+
+export type { Named, NamedTable } from './repository.js';
+
+export interface NamedInput {
+  id?: number;
+  name?: string;
+}
+
+/** Genres and directors: the same five operations, with their own rules behind them. */
+export interface NamedResourceService {
+  list(window: PageWindow, options: ListOptions): Promise<Page<Named>>;
+  get(id: number): Promise<Named>;
+  create(name: string): Promise<Named>;
+  update(id: number, input: NamedInput): Promise<void>;
+  remove(id: number): Promise<void>;
+}
+
+/** Which resource: its table, and its name in messages ('Genre'). */
+export interface NamedResource {
+  readonly table: NamedTable;
+  readonly label: string;
+}
+
+/**
+ * Genre names are unique (409 on a taken one, checked first so the answer does not depend on the
+ * database's error); director names are not. A row that movies still use is not deleted (409).
+ */
+export function createNamedResourceService(
+  db: Kysely<Database>,
+  { table, label }: NamedResource,
+): NamedResourceService {
+  const noun = label.toLowerCase();
+  const uniqueNames = repo.hasNameKey(table);
+  const duplicateName = () => conflict(`A ${noun} with this name already exists`);
+  const stillUsed = () => conflict(`Movies still reference this ${noun}`);
+
+  async function assertNameFree(name: string, exceptId?: number): Promise<void> {
+    if (!repo.hasNameKey(table)) return;
+    const existingId = await repo.findIdByName(db, table, name);
+    if (existingId !== undefined && existingId !== exceptId) throw duplicateName();
+  }
+
+  async function writeName<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (uniqueNames && isUniqueViolation(error)) throw duplicateName();
+      throw error;
+    }
+  }
+
+  return {
+    async list(window, options) {
+      const rows = await repo.listNamed(db, table, idPageWindowOf(window));
+      const total = options.count ? await repo.countNamed(db, table) : undefined;
+      return toPage(rows, window, idCursorOf, total);
+    },
+
+    async get(id) {
+      const named = await repo.findNamedById(db, table, id);
+      if (!named) throw notFound(label);
+      return named;
+    },
+
+    async create(name) {
+      await assertNameFree(name);
+      return writeName(() => repo.insertNamed(db, table, name));
+    },
+
+    async update(id, input) {
+      assertBodyIdMatches(input.id, id);
+      if (!(await repo.findNamedById(db, table, id))) throw notFound(label);
+      if (input.name === undefined) return;
+      const { name } = input;
+      await assertNameFree(name, id);
+      await writeName(() => repo.updateName(db, table, id, name));
+    },
+
+    async remove(id) {
+      try {
+        await db.transaction().execute(async (trx) => {
+          if (!(await repo.findNamedById(trx, table, id))) throw notFound(label);
+          if (await repo.hasMovies(trx, table, id)) throw stillUsed();
+          await repo.deleteNamed(trx, table, id);
+        });
+      } catch (error) {
+        if (isForeignKeyViolation(error)) throw stillUsed();
+        throw error;
+      }
+    },
+  };
+}
