@@ -10,6 +10,7 @@ import { openPreparedDatabase } from '../../src/db/prepare.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/db/schema.js';
 import {
+  apiOf,
   freshDatabase,
   login,
   onPostgres,
@@ -35,7 +36,7 @@ async function signInOnSqlite(file: string): Promise<Tokens> {
   const database = await openPreparedDatabase(config);
   const app = await buildApp({ config, db: database.db });
   try {
-    const ctx = { app, db: database.db, config };
+    const ctx = { app, db: database.db, config, api: apiOf(app) };
     await login(ctx, 'Админ', 'admin-password');
     const first = await login(ctx, 'viewer', 'viewer-password');
     const rotated = await app.inject({
@@ -157,7 +158,7 @@ describe(
       const database = await openPreparedDatabase(config);
       const app = await buildApp({ config, db: database.db });
       try {
-        const ctx = { app, db: database.db, config };
+        const ctx = { app, db: database.db, config, api: apiOf(app) };
         const kept = await app.inject({
           method: 'PUT',
           url: '/auth/',

@@ -6,6 +6,7 @@ import { hashPassword, verifyPassword } from '../../src/auth/password.js';
 import { TokenService } from '../../src/auth/tokens.js';
 import { findUserById, insertUser } from '../../src/modules/users/repository.js';
 import {
+  apiOf,
   bearer,
   buildTestApp,
   errorBody,
@@ -49,7 +50,7 @@ describe('A login whose password check began before a password change', () => {
     const app = await buildApp({ config, db: database.db, throttle: pause.throttle });
     app.addHook('onClose', close);
     await app.ready();
-    ctx = { app, db: database.db, config };
+    ctx = { app, db: database.db, config, api: apiOf(app) };
   });
   after(() => ctx.app.close());
 

@@ -3,7 +3,14 @@ import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { buildApp } from '../../src/app.js';
-import { bearer, errorBody, openTestDatabase, signedIn, type TestContext } from '../helpers.js';
+import {
+  apiOf,
+  bearer,
+  errorBody,
+  openTestDatabase,
+  signedIn,
+  type TestContext,
+} from '../helpers.js';
 
 const ORIGIN = 'http://site.example';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -24,7 +31,7 @@ before(async () => {
   const app = await buildApp({ config, db: database.db, logger: pino({ level: 'info' }, sink) });
   app.addHook('onClose', close);
   await app.ready();
-  ctx = { app, db: database.db, config };
+  ctx = { app, db: database.db, config, api: apiOf(app) };
 });
 after(() => ctx.app.close());
 
