@@ -1,5 +1,5 @@
 import { createSigner } from 'fast-jwt';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -18,6 +18,8 @@ export interface TestContext {
   readonly app: FastifyInstance;
   readonly db: Kysely<Database>;
   readonly config: Config;
+  /** The fluent client over app.inject (see apiOf). */
+  readonly api: Api;
 }
 
 /** The suite runs once on SQLite and, with TEST_DATABASE_URL, once more on PostgreSQL. */
@@ -102,7 +104,7 @@ export async function appOnDatabase(
   app.addHook('onClose', async () => {
     await database.db.destroy();
   });
-  return { app, db: database.db, config };
+  return { app, db: database.db, config, api: apiOf(app) };
 }
 
 /** A fresh, migrated, seeded database and the real app in front of it. */
@@ -111,7 +113,7 @@ export async function buildTestApp(overrides: Record<string, string> = {}): Prom
   const app = await buildApp({ config, db: database.db });
   app.addHook('onClose', close);
   await app.ready();
-  return { app, db: database.db, config };
+  return { app, db: database.db, config, api: apiOf(app) };
 }
 
 export async function createUser(
@@ -156,6 +158,67 @@ export async function signedIn(
 export const bearer = (token: string): Record<string, string> => ({
   authorization: `Bearer ${token}`,
 });
+
+/** Who sends a request: an access token, login()'s tokens, or signedIn()'s { token } or { headers }. */
+export type Who =
+  string | Tokens | { readonly token: string } | { readonly headers: Record<string, string> };
+
+/** Whatever else inject takes (remoteAddress, query...); its headers add to the client's. */
+export type RequestOptions = Omit<InjectOptions, 'method' | 'url' | 'path' | 'payload' | 'body'>;
+
+type Method = NonNullable<InjectOptions['method']>;
+type Body = InjectOptions['payload'];
+type Send = (url: string, body?: Body, options?: RequestOptions) => Promise<LightMyRequestResponse>;
+
+/**
+ * A thin fluent client over app.inject: `api.as(admin).patch('/users/2', body)`. The body goes as
+ * inject's payload (objects as JSON; strings and Buffers as given, with the content-type set by
+ * with()); the answer is inject's own.
+ */
+export interface Api {
+  readonly request: (
+    method: Method,
+    url: string,
+    body?: Body,
+    options?: RequestOptions,
+  ) => Promise<LightMyRequestResponse>;
+  readonly get: (url: string, options?: RequestOptions) => Promise<LightMyRequestResponse>;
+  readonly post: Send;
+  readonly put: Send;
+  readonly patch: Send;
+  readonly delete: Send;
+  /** The same client, sending these headers too (later ones win). */
+  readonly with: (headers: Record<string, string>) => Api;
+  /** The same client, sending who's Authorization header. */
+  readonly as: (who: Who) => Api;
+}
+
+function headersOf(who: Who): Record<string, string> {
+  if (typeof who === 'string') return bearer(who);
+  if ('headers' in who) return who.headers;
+  return bearer('token' in who ? who.token : who.access_token);
+}
+
+export function apiOf(app: FastifyInstance, headers: Record<string, string> = {}): Api {
+  const request: Api['request'] = (method, url, body, options = {}) =>
+    app.inject({
+      ...options,
+      method,
+      url,
+      headers: { ...headers, ...options.headers },
+      ...(body !== undefined && { payload: body }),
+    });
+  return {
+    request,
+    get: (url, options) => request('GET', url, undefined, options),
+    post: (url, body, options) => request('POST', url, body, options),
+    put: (url, body, options) => request('PUT', url, body, options),
+    patch: (url, body, options) => request('PATCH', url, body, options),
+    delete: (url, body, options) => request('DELETE', url, body, options),
+    with: (more) => apiOf(app, { ...headers, ...more }),
+    as: (who) => apiOf(app, { ...headers, ...headersOf(who) }),
+  };
+}
 
 /** The one error body of the contract: message, code, optional errors and request_id, nothing else. */
 export function errorBody(response: LightMyRequestResponse): {

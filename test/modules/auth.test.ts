@@ -4,7 +4,6 @@ import { after, before, describe, it } from 'node:test';
 import { hashPassword } from '../../src/auth/password.js';
 import { insertUser } from '../../src/modules/users/repository.js';
 import {
-  bearer,
   buildTestApp,
   createUser,
   decodeJwtPayload,
@@ -26,18 +25,11 @@ before(async () => {
 after(() => ctx.app.close());
 
 const postAuth = (app: TestContext, payload: Record<string, unknown>, remoteAddress?: string) =>
-  app.app.inject({
-    method: 'POST',
-    url: '/auth/',
-    payload,
-    ...(remoteAddress && { remoteAddress }),
-  });
+  app.api.post('/auth/', payload, { ...(remoteAddress && { remoteAddress }) });
 const refresh = (app: TestContext, refreshToken: string) =>
-  app.app.inject({ method: 'PUT', url: '/auth/', payload: { refresh_token: refreshToken } });
-const logout = (refreshToken: string) =>
-  ctx.app.inject({ method: 'DELETE', url: '/auth/', payload: { refresh_token: refreshToken } });
-const readMovies = (token: string) =>
-  ctx.app.inject({ method: 'GET', url: '/movies/1', headers: bearer(token) });
+  app.api.put('/auth/', { refresh_token: refreshToken });
+const logout = (refreshToken: string) => ctx.api.delete('/auth/', { refresh_token: refreshToken });
+const readMovies = (token: string) => ctx.api.as(token).get('/movies/1');
 
 describe('POST /auth/ (login)', () => {
   it('When the password is right, then 201 with both tokens, no-store, and the contract claims', async () => {
@@ -197,11 +189,7 @@ describe('Forged and misused access tokens', () => {
 
   it('When the token is garbage or empty, then 401 invalid_token', async () => {
     await assertRefused('garbage', 'garbage');
-    const empty = await ctx.app.inject({
-      method: 'GET',
-      url: '/movies/',
-      headers: { authorization: 'Bearer ' },
-    });
+    const empty = await ctx.api.with({ authorization: 'Bearer ' }).get('/movies/');
     assert.equal(empty.statusCode, 401);
     assert.equal(empty.headers['www-authenticate'], 'Bearer error="invalid_token"');
   });
@@ -288,7 +276,7 @@ describe('PUT /auth/ (refresh rotation)', () => {
     assert.equal((await refresh(ctx, expired)).statusCode, 401);
     const forged = createSigner({ key: TEST_SECRET })({ ...claims, jti: 'made-up' });
     assert.equal((await refresh(ctx, forged)).statusCode, 401);
-    const missing = await ctx.app.inject({ method: 'PUT', url: '/auth/', payload: {} });
+    const missing = await ctx.api.put('/auth/', {});
     assert.equal(missing.statusCode, 400);
   });
 });
@@ -413,22 +401,14 @@ describe('Failed-login limits', () => {
     const limited = await buildTestApp({ LOGIN_MAX_FAILURES_PER_ADDRESS: '2' });
     try {
       for (let i = 0; i < 2; i += 1) {
-        const response = await limited.app.inject({
-          method: 'POST',
-          url: '/auth/',
-          remoteAddress: '192.0.2.9',
-          headers: { 'x-forwarded-for': `198.51.100.${i}` },
-          payload: { username: `u${i}`, password: 'x' },
-        });
+        const response = await limited.api
+          .with({ 'x-forwarded-for': `198.51.100.${i}` })
+          .post('/auth/', { username: `u${i}`, password: 'x' }, { remoteAddress: '192.0.2.9' });
         assert.equal(response.statusCode, 401);
       }
-      const third = await limited.app.inject({
-        method: 'POST',
-        url: '/auth/',
-        remoteAddress: '192.0.2.9',
-        headers: { 'x-forwarded-for': '198.51.100.99' },
-        payload: { username: 'u3', password: 'x' },
-      });
+      const third = await limited.api
+        .with({ 'x-forwarded-for': '198.51.100.99' })
+        .post('/auth/', { username: 'u3', password: 'x' }, { remoteAddress: '192.0.2.9' });
       assert.equal(third.statusCode, 429);
     } finally {
       await limited.app.close();
@@ -442,13 +422,9 @@ describe('Failed-login limits', () => {
     });
     try {
       for (let i = 0; i < 3; i += 1) {
-        const response = await limited.app.inject({
-          method: 'POST',
-          url: '/auth/',
-          remoteAddress: '127.0.0.1',
-          headers: { 'x-forwarded-for': `198.51.100.${i}` },
-          payload: { username: `v${i}`, password: 'x' },
-        });
+        const response = await limited.api
+          .with({ 'x-forwarded-for': `198.51.100.${i}` })
+          .post('/auth/', { username: `v${i}`, password: 'x' }, { remoteAddress: '127.0.0.1' });
         assert.equal(response.statusCode, 401, `client ${i} has its own count`);
       }
     } finally {

@@ -20,7 +20,7 @@ async function readCatalogVersion(db: TestContext['db']): Promise<number> {
   return versions.movies + versions.genres + versions.directors;
 }
 
-const get = (url: string, headers = user) => ctx.app.inject({ method: 'GET', url, headers });
+const get = (url: string, headers = user) => ctx.api.with(headers).get(url);
 
 async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 5000;
@@ -34,12 +34,7 @@ describe('Cached catalog answers', () => {
   it('When a movie is changed, then the very next read shows it', async () => {
     assert.equal((await get('/movies/2')).json<{ rating: number }>().rating, 7.8);
     assert.equal((await get('/movies/2')).json<{ rating: number }>().rating, 7.8);
-    const patched = await ctx.app.inject({
-      method: 'PATCH',
-      url: '/movies/2',
-      headers: admin,
-      payload: { rating: 9.9 },
-    });
+    const patched = await ctx.api.with(admin).patch('/movies/2', { rating: 9.9 });
     assert.equal(patched.statusCode, 204);
     assert.equal((await get('/movies/2')).json<{ rating: number }>().rating, 9.9);
   });
@@ -47,12 +42,7 @@ describe('Cached catalog answers', () => {
   it('When a genre is renamed, then cached movie lists show the new name at once', async () => {
     const before = (await get('/movies/?genre_id=9')).json<{ genre: { name: string } }[]>();
     assert.equal(before[0]?.genre.name, 'Документальное');
-    await ctx.app.inject({
-      method: 'PUT',
-      url: '/genres/9',
-      headers: admin,
-      payload: { name: 'Документалистика' },
-    });
+    await ctx.api.with(admin).put('/genres/9', { name: 'Документалистика' });
     const after = (await get('/movies/?genre_id=9')).json<{ genre: { name: string } }[]>();
     assert.equal(after[0]?.genre.name, 'Документалистика');
   });
@@ -60,18 +50,9 @@ describe('Cached catalog answers', () => {
   it('When a movie is created or deleted, then lists follow at once', async () => {
     const count = async () => (await get('/movies/?year=2010')).json<unknown[]>().length;
     const before = await count();
-    const created = await ctx.app.inject({
-      method: 'POST',
-      url: '/movies/',
-      headers: admin,
-      payload: { title: 'Cache test', year: 2010 },
-    });
+    const created = await ctx.api.with(admin).post('/movies/', { title: 'Cache test', year: 2010 });
     assert.equal(await count(), before + 1);
-    await ctx.app.inject({
-      method: 'DELETE',
-      url: `/movies/${created.json<{ id: number }>().id}`,
-      headers: admin,
-    });
+    await ctx.api.with(admin).delete(`/movies/${created.json<{ id: number }>().id}`);
     assert.equal(await count(), before);
   });
 
@@ -99,7 +80,7 @@ describe('Cached catalog answers', () => {
 
   it('When a cached URL is asked without a token, then it is still 401', async () => {
     await get('/movies/1');
-    const anonymous = await ctx.app.inject({ method: 'GET', url: '/movies/1' });
+    const anonymous = await ctx.api.get('/movies/1');
     assert.equal(anonymous.statusCode, 401);
   });
 });

@@ -41,7 +41,7 @@ const write = async (
   url: string,
   payload?: object,
 ) => {
-  const response = await ctx.app.inject({ method, url, headers: admin, payload });
+  const response = await ctx.api.with(admin).request(method, url, payload);
   assert.ok(response.statusCode < 300, `${method} ${url}: ${response.statusCode} ${response.body}`);
   return response;
 };
@@ -76,11 +76,7 @@ describe('What a write drops from the cache', () => {
       ...everyone([...MOVIES, ...GENRES], 'miss'),
       ...everyone(DIRECTORS, 'hit'),
     });
-    const movie = await ctx.app.inject({
-      method: 'GET',
-      url: '/movies/?genre_id=9',
-      headers: user,
-    });
+    const movie = await ctx.api.with(user).get('/movies/?genre_id=9');
     assert.equal(movie.json<{ genre: { name: string } }[]>()[0]?.genre.name, 'Документалистика');
     const created = await write('POST', '/genres/', { name: 'Resource genre' });
     assert.deepEqual(await served(ALL), {
@@ -110,7 +106,7 @@ describe('What a write drops from the cache', () => {
       { method: 'PATCH', url: '/user/', payload: { name: 'Ann' } },
     ];
     for (const { method, url, payload } of writes) {
-      const response = await ctx.app.inject({ method, url, headers: member.headers, payload });
+      const response = await ctx.api.as(member).request(method, url, payload);
       assert.equal(response.statusCode, 204, `${method} ${url}`);
     }
     await write('POST', '/users/', { username: 'made-by-admin', password: 'made-password' });
@@ -124,7 +120,7 @@ describe('What a write drops from the cache', () => {
     await ctx.db.updateTable('movies').set({ rating: 1.5 }).where('id', '=', 2).execute();
     const deadline = Date.now() + 5000;
     for (;;) {
-      const movie = await ctx.app.inject({ method: 'GET', url: '/movies/2', headers: user });
+      const movie = await ctx.api.with(user).get('/movies/2');
       if (movie.json<{ rating: number }>().rating === 1.5) break;
       assert.ok(Date.now() < deadline, 'the change was never seen');
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
+  apiOf,
   appOnDatabase,
   freshDatabase,
   onPostgres,
@@ -51,7 +52,7 @@ interface MovieJson {
 async function read(url: string, app = ctx.app): Promise<{ cached: boolean; body: unknown }> {
   assert.ok(app.catalogCache, 'the cache is on');
   const hits = app.catalogCache.stats.hits;
-  const response = await app.inject({ method: 'GET', url, headers: user });
+  const response = await apiOf(app).with(user).get(url);
   assert.equal(response.statusCode, 200, `${url}: ${response.body}`);
   return { cached: app.catalogCache.stats.hits > hits, body: response.json() };
 }
@@ -65,12 +66,7 @@ async function cacheAll(urls: string[]): Promise<void> {
 }
 
 async function patch(id: number, fields: object, app = ctx.app): Promise<void> {
-  const response = await app.inject({
-    method: 'PATCH',
-    url: `/movies/${id}`,
-    headers: admin,
-    payload: fields,
-  });
+  const response = await apiOf(app).with(admin).patch(`/movies/${id}`, fields);
   assert.equal(response.statusCode, 204, response.body);
 }
 
@@ -162,12 +158,9 @@ describe('What a change to one movie drops from the cache', () => {
     const go = ['/movies/?genre_id=4', '/movies/?sort=rating', '/movies/5'];
     const stay = ['/movies/?page=2&per_page=5', '/movies/6'];
     await cacheAll([...go, ...stay]);
-    const response = await ctx.app.inject({
-      method: 'PUT',
-      url: '/movies/5',
-      headers: admin,
-      payload: { title: 'Рокетмен', year: 2019, genre_id: 18 },
-    });
+    const response = await ctx.api
+      .with(admin)
+      .put('/movies/5', { title: 'Рокетмен', year: 2019, genre_id: 18 });
     assert.equal(response.statusCode, 204, response.body);
     assert.deepEqual(await cachedNow([...go, ...stay]), {
       ...Object.fromEntries(go.map((url) => [url, false])),

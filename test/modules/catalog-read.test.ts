@@ -18,36 +18,23 @@ describe('CATALOG_READ=public', () => {
       '/directors',
       '/directors/1/',
     ]) {
-      assert.equal((await ctx.app.inject({ method: 'GET', url })).statusCode, 200, url);
+      assert.equal((await ctx.api.get(url)).statusCode, 200, url);
     }
   });
 
   it('When the token is "undefined", garbage or expired, then it is ignored on catalog reads', async () => {
     const expired = expiredToken();
     for (const authorization of ['Bearer undefined', 'Bearer', `Bearer ${expired}`, 'Basic abc']) {
-      const response = await ctx.app.inject({
-        method: 'GET',
-        url: '/movies/',
-        headers: { authorization },
-      });
+      const response = await ctx.api.with({ authorization }).get('/movies/');
       assert.equal(response.statusCode, 200, authorization);
     }
   });
 
   it('When anonymous writes or reads users, then the roles table still applies', async () => {
-    assert.equal(
-      (await ctx.app.inject({ method: 'POST', url: '/genres/', payload: { name: 'x' } }))
-        .statusCode,
-      401,
-    );
-    assert.equal((await ctx.app.inject({ method: 'GET', url: '/users/' })).statusCode, 401);
+    assert.equal((await ctx.api.post('/genres/', { name: 'x' })).statusCode, 401);
+    assert.equal((await ctx.api.get('/users/')).statusCode, 401);
     const user = await signedIn(ctx, 'public-user');
-    const write = await ctx.app.inject({
-      method: 'POST',
-      url: '/genres/',
-      headers: user.headers,
-      payload: { name: 'x' },
-    });
+    const write = await ctx.api.as(user).post('/genres/', { name: 'x' });
     assert.equal(write.statusCode, 403);
   });
 });
@@ -61,7 +48,7 @@ describe('CATALOG_READ=authenticated (default)', () => {
 
   it('When anonymous, then catalog reads are 401', async () => {
     for (const url of ['/movies/', '/genres/1', '/directors/']) {
-      assert.equal((await ctx.app.inject({ method: 'GET', url })).statusCode, 401, url);
+      assert.equal((await ctx.api.get(url)).statusCode, 401, url);
     }
   });
 });

@@ -59,14 +59,14 @@ for (const cacheMb of ['8', '0']) {
     after(() => ctx.app.close());
 
     const get = (url: string, headers: Record<string, string> = {}) =>
-      ctx.app.inject({ method: 'GET', url, headers: { ...user, ...headers } });
+      ctx.api.with({ ...user, ...headers }).get(url);
     const tagOf = async (url: string, headers: Record<string, string> = {}) => {
       const response = await get(url, headers);
       assert.equal(response.statusCode, 200, `${url}: ${response.body}`);
       return etagOf(response);
     };
     const write = async (method: 'POST' | 'PATCH', url: string, payload: object) => {
-      const response = await ctx.app.inject({ method, url, headers: admin, payload });
+      const response = await ctx.api.with(admin).request(method, url, payload);
       assert.ok(response.statusCode < 300, `${method} ${url}: ${response.statusCode}`);
       return response;
     };
@@ -226,11 +226,9 @@ for (const cacheMb of ['8', '0']) {
     it('When a current tag comes without a valid token, then 401, not 304', async () => {
       const etag = await tagOf('/movies/1');
       for (const authorization of [undefined, 'Bearer nonsense', `Bearer ${expiredToken()}`]) {
-        const response = await ctx.app.inject({
-          method: 'GET',
-          url: '/movies/1',
-          headers: { 'if-none-match': etag, ...(authorization && { authorization }) },
-        });
+        const response = await ctx.api
+          .with({ 'if-none-match': etag, ...(authorization && { authorization }) })
+          .get('/movies/1');
         assert.equal(response.statusCode, 401, String(authorization));
         assert.equal(response.headers.etag, undefined);
       }
@@ -239,15 +237,13 @@ for (const cacheMb of ['8', '0']) {
     it('When HEAD asks, then it gets the GET tag, and 304 for a current one', async () => {
       for (const url of ['/movies/1', '/genres/']) {
         const full = await get(url);
-        const head = await ctx.app.inject({ method: 'HEAD', url, headers: user });
+        const head = await ctx.api.with(user).request('HEAD', url);
         assert.equal(head.statusCode, 200, url);
         assert.equal(head.body, '');
         assert.equal(head.headers.etag, etagOf(full), url);
-        const conditional = await ctx.app.inject({
-          method: 'HEAD',
-          url,
-          headers: { ...user, 'if-none-match': etagOf(full) },
-        });
+        const conditional = await ctx.api
+          .with({ ...user, 'if-none-match': etagOf(full) })
+          .request('HEAD', url);
         assert.equal(conditional.statusCode, 304, url);
         assert.equal(conditional.body, '');
         assert.equal(conditional.headers.etag, etagOf(full), url);
@@ -261,16 +257,12 @@ describe('Cache-Control and Vary by CATALOG_READ', () => {
     const ctx = await buildTestApp({ CATALOG_READ: 'public' });
     try {
       for (const url of CATALOG_READS) {
-        const response = await ctx.app.inject({ method: 'GET', url });
+        const response = await ctx.api.get(url);
         assert.equal(response.statusCode, 200, url);
         assert.equal(response.headers['cache-control'], 'no-cache', url);
         assert.equal(response.headers.vary, undefined, url);
         const etag = etagOf(response);
-        const again = await ctx.app.inject({
-          method: 'GET',
-          url,
-          headers: { 'if-none-match': etag },
-        });
+        const again = await ctx.api.with({ 'if-none-match': etag }).get(url);
         assert.equal(again.statusCode, 304, url);
         assert.equal(again.body, '');
         assert.equal(again.headers['cache-control'], 'no-cache', url);
@@ -294,15 +286,13 @@ describe('Conditional reads from another origin (CORS)', () => {
 
   it('When a browser asks before sending If-None-Match, then the preflight allows it', async () => {
     for (const url of ['/movies/', '/genres/1']) {
-      const preflight = await ctx.app.inject({
-        method: 'OPTIONS',
-        url,
-        headers: {
+      const preflight = await ctx.api
+        .with({
           origin: SITE,
           'access-control-request-method': 'GET',
           'access-control-request-headers': 'authorization,if-none-match',
-        },
-      });
+        })
+        .request('OPTIONS', url);
       assert.equal(preflight.statusCode, 204);
       const allowed = String(preflight.headers['access-control-allow-headers'])
         .toLowerCase()
@@ -312,21 +302,15 @@ describe('Conditional reads from another origin (CORS)', () => {
   });
 
   it('When a browser reads and revalidates, then it may read the ETag, and Vary keeps Origin', async () => {
-    const first = await ctx.app.inject({
-      method: 'GET',
-      url: '/movies/1',
-      headers: { ...user, origin: SITE },
-    });
+    const first = await ctx.api.with({ ...user, origin: SITE }).get('/movies/1');
     const exposed = String(first.headers['access-control-expose-headers'])
       .toLowerCase()
       .split(/,\s*/);
     assert.ok(exposed.includes('etag'), exposed.join(', '));
     const etag = etagOf(first);
-    const revalidated = await ctx.app.inject({
-      method: 'GET',
-      url: '/movies/1',
-      headers: { ...user, origin: SITE, 'if-none-match': etag },
-    });
+    const revalidated = await ctx.api
+      .with({ ...user, origin: SITE, 'if-none-match': etag })
+      .get('/movies/1');
     for (const response of [first, revalidated]) {
       assert.equal(response.headers['access-control-allow-origin'], SITE);
       const vary = String(response.headers.vary).split(/,\s*/);
@@ -385,9 +369,7 @@ describe('One answer, one tag, on every instance of one database', () => {
 
   const tagsOf = async (url: string) => {
     const inProcess = await Promise.all(
-      instances.map(async ({ app }) =>
-        etagOf(await app.inject({ method: 'GET', url, headers: user })),
-      ),
+      instances.map(async ({ api }) => etagOf(await api.with(user).get(url))),
     );
     const response = await fromServer(url);
     assert.equal(response.status, 200, url);
@@ -420,12 +402,7 @@ describe('One answer, one tag, on every instance of one database', () => {
     const [writer] = instances;
     assert.ok(writer);
     const [before] = await tagsOf('/movies/5');
-    const patched = await writer.app.inject({
-      method: 'PATCH',
-      url: '/movies/5',
-      headers: admin,
-      payload: { title: 'Tagged everywhere' },
-    });
+    const patched = await writer.api.with(admin).patch('/movies/5', { title: 'Tagged everywhere' });
     assert.equal(patched.statusCode, 204);
     const deadline = Date.now() + 5000;
     for (;;) {

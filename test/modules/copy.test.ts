@@ -10,6 +10,7 @@ import { openPreparedDatabase } from '../../src/db/prepare.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/db/schema.js';
 import {
+  apiOf,
   freshDatabase,
   login,
   onPostgres,
@@ -35,14 +36,10 @@ async function signInOnSqlite(file: string): Promise<Tokens> {
   const database = await openPreparedDatabase(config);
   const app = await buildApp({ config, db: database.db });
   try {
-    const ctx = { app, db: database.db, config };
+    const ctx = { app, db: database.db, config, api: apiOf(app) };
     await login(ctx, 'Админ', 'admin-password');
     const first = await login(ctx, 'viewer', 'viewer-password');
-    const rotated = await app.inject({
-      method: 'PUT',
-      url: '/auth/',
-      payload: { refresh_token: first.refresh_token },
-    });
+    const rotated = await ctx.api.put('/auth/', { refresh_token: first.refresh_token });
     return rotated.json<Tokens>();
   } finally {
     await app.close();
@@ -157,39 +154,20 @@ describe(
       const database = await openPreparedDatabase(config);
       const app = await buildApp({ config, db: database.db });
       try {
-        const ctx = { app, db: database.db, config };
-        const kept = await app.inject({
-          method: 'PUT',
-          url: '/auth/',
-          payload: { refresh_token: session.refresh_token },
-        });
+        const ctx = { app, db: database.db, config, api: apiOf(app) };
+        const kept = await ctx.api.put('/auth/', { refresh_token: session.refresh_token });
         assert.equal(kept.statusCode, 201, 'a session started before the copy goes on');
-        const profile = await app.inject({
-          method: 'GET',
-          url: '/user/',
-          headers: { authorization: `Bearer ${kept.json<Tokens>().access_token}` },
-        });
+        const profile = await ctx.api.as(kept.json<Tokens>()).get('/user/');
         assert.equal(profile.json<{ email: string }>().email, 'viewer@example.com');
         const { access_token: token } = await login(ctx, 'админ', 'admin-password');
-        const created = await app.inject({
-          method: 'POST',
-          url: '/movies/',
-          headers: { authorization: `Bearer ${token}` },
-          payload: { title: 'After the move' },
-        });
+        const created = await ctx.api.as(token).post('/movies/', { title: 'After the move' });
         assert.equal(created.statusCode, 201);
         assert.equal(created.json<{ id: number }>().id, 22);
-        const genre = await app.inject({
-          method: 'POST',
-          url: '/genres/',
-          headers: { authorization: `Bearer ${token}` },
-          payload: { name: 'Новый' },
-        });
+        const genre = await ctx.api.as(token).post('/genres/', { name: 'Новый' });
         assert.equal(genre.json<{ id: number }>().id, 19);
-        const newcomer = await app.inject({
-          method: 'POST',
-          url: '/users/',
-          payload: { username: 'newcomer', password: 'newcomer-password' },
+        const newcomer = await ctx.api.post('/users/', {
+          username: 'newcomer',
+          password: 'newcomer-password',
         });
         assert.equal(newcomer.statusCode, 201);
         assert.equal(newcomer.json<{ id: number }>().id, 4, 'id 3 was a deleted user’s');

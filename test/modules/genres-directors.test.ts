@@ -23,10 +23,10 @@ for (const resource of ['genres', 'directors'] as const) {
 
   describe(`/${resource}/`, () => {
     const create = (name: unknown, headers = admin) =>
-      ctx.app.inject({ method: 'POST', url: `/${resource}/`, headers, payload: { name } });
+      ctx.api.with(headers).post(`/${resource}/`, { name });
 
     it(`When a user lists ${resource}, then all ${seeded} seeded rows in id order`, async () => {
-      const response = await ctx.app.inject({ method: 'GET', url: `/${resource}`, headers: user });
+      const response = await ctx.api.with(user).get(`/${resource}`);
       assert.equal(response.statusCode, 200);
       const rows = response.json<Named[]>();
       assert.equal(rows.length, seeded);
@@ -38,11 +38,7 @@ for (const resource of ['genres', 'directors'] as const) {
     });
 
     it('When paged, then Link names the next page', async () => {
-      const response = await ctx.app.inject({
-        method: 'GET',
-        url: `/${resource}/?per_page=5&page=2`,
-        headers: user,
-      });
+      const response = await ctx.api.with(user).get(`/${resource}/?per_page=5&page=2`);
       assert.deepEqual(
         response.json<Named[]>().map((row) => row.id),
         [6, 7, 8, 9, 10],
@@ -51,10 +47,7 @@ for (const resource of ['genres', 'directors'] as const) {
     });
 
     it('When anonymous, then 401; a user writing, then 403', async () => {
-      assert.equal(
-        (await ctx.app.inject({ method: 'GET', url: `/${resource}/1` })).statusCode,
-        401,
-      );
+      assert.equal((await ctx.api.get(`/${resource}/1`)).statusCode, 401);
       const write = await create('Nope', user);
       assert.equal(write.statusCode, 403);
     });
@@ -66,38 +59,18 @@ for (const resource of ['genres', 'directors'] as const) {
       assert.equal(row.name, '  Spaced name ');
       assert.equal(created.headers.location, `/${resource}/${row.id}`);
 
-      const put = await ctx.app.inject({
-        method: 'PUT',
-        url: `/${resource}/${row.id}/`,
-        headers: admin,
-        payload: { id: row.id, name: 'Replaced' },
-      });
+      const put = await ctx.api
+        .with(admin)
+        .put(`/${resource}/${row.id}/`, { id: row.id, name: 'Replaced' });
       assert.equal(put.statusCode, 204);
-      const patch = await ctx.app.inject({
-        method: 'PATCH',
-        url: `/${resource}/${row.id}`,
-        headers: admin,
-        payload: { name: 'Patched' },
-      });
+      const patch = await ctx.api.with(admin).patch(`/${resource}/${row.id}`, { name: 'Patched' });
       assert.equal(patch.statusCode, 204);
-      const fetched = await ctx.app.inject({
-        method: 'GET',
-        url: `/${resource}/${row.id}`,
-        headers: user,
-      });
+      const fetched = await ctx.api.with(user).get(`/${resource}/${row.id}`);
       assert.deepEqual(fetched.json(), { id: row.id, name: 'Patched' });
 
-      const removed = await ctx.app.inject({
-        method: 'DELETE',
-        url: `/${resource}/${row.id}`,
-        headers: admin,
-      });
+      const removed = await ctx.api.with(admin).delete(`/${resource}/${row.id}`);
       assert.equal(removed.statusCode, 204);
-      const gone = await ctx.app.inject({
-        method: 'GET',
-        url: `/${resource}/${row.id}`,
-        headers: user,
-      });
+      const gone = await ctx.api.with(user).get(`/${resource}/${row.id}`);
       assert.equal(gone.statusCode, 404);
       assert.equal(errorBody(gone).code, 'not_found');
     });
@@ -110,44 +83,21 @@ for (const resource of ['genres', 'directors'] as const) {
         { name: 5 },
         { name: 'ok', extra: true },
       ]) {
-        const response = await ctx.app.inject({
-          method: 'POST',
-          url: `/${resource}/`,
-          headers: admin,
-          payload,
-        });
+        const response = await ctx.api.with(admin).post(`/${resource}/`, payload);
         assert.equal(response.statusCode, 400, JSON.stringify(payload));
         assert.equal(errorBody(response).code, 'validation_error');
       }
-      const putWithoutName = await ctx.app.inject({
-        method: 'PUT',
-        url: `/${resource}/1`,
-        headers: admin,
-        payload: {},
-      });
+      const putWithoutName = await ctx.api.with(admin).put(`/${resource}/1`, {});
       assert.equal(putWithoutName.statusCode, 400);
-      const otherId = await ctx.app.inject({
-        method: 'PUT',
-        url: `/${resource}/1`,
-        headers: admin,
-        payload: { id: 2, name: 'x' },
-      });
+      const otherId = await ctx.api.with(admin).put(`/${resource}/1`, { id: 2, name: 'x' });
       assert.equal(otherId.statusCode, 400);
     });
 
     it('When movies still reference the row, then DELETE is 409 and nothing is deleted', async () => {
-      const response = await ctx.app.inject({
-        method: 'DELETE',
-        url: `/${resource}/${referencedId}`,
-        headers: admin,
-      });
+      const response = await ctx.api.with(admin).delete(`/${resource}/${referencedId}`);
       assert.equal(response.statusCode, 409);
       assert.equal(errorBody(response).code, 'conflict');
-      const kept = await ctx.app.inject({
-        method: 'GET',
-        url: `/${resource}/${referencedId}`,
-        headers: user,
-      });
+      const kept = await ctx.api.with(user).get(`/${resource}/${referencedId}`);
       assert.equal(kept.statusCode, 200);
     });
 
@@ -155,19 +105,9 @@ for (const resource of ['genres', 'directors'] as const) {
       for (const method of ['GET', 'PUT', 'PATCH', 'DELETE'] as const) {
         const headers = method === 'GET' ? user : admin;
         const payload = method === 'PUT' || method === 'PATCH' ? { name: 'x' } : undefined;
-        const unknown = await ctx.app.inject({
-          method,
-          url: `/${resource}/424242`,
-          headers,
-          payload,
-        });
+        const unknown = await ctx.api.with(headers).request(method, `/${resource}/424242`, payload);
         assert.equal(unknown.statusCode, 404, method);
-        const malformed = await ctx.app.inject({
-          method,
-          url: `/${resource}/x1`,
-          headers,
-          payload,
-        });
+        const malformed = await ctx.api.with(headers).request(method, `/${resource}/x1`, payload);
         assert.equal(malformed.statusCode, 400, method);
       }
     });
@@ -175,8 +115,7 @@ for (const resource of ['genres', 'directors'] as const) {
 }
 
 describe('Genre names', () => {
-  const create = (name: string) =>
-    ctx.app.inject({ method: 'POST', url: '/genres/', headers: admin, payload: { name } });
+  const create = (name: string) => ctx.api.with(admin).post('/genres/', { name });
 
   it('When a name differs only by case, Cyrillic included, then 409', async () => {
     for (const name of ['ДРАМА', 'драма', 'Драма']) {
@@ -189,37 +128,17 @@ describe('Genre names', () => {
   });
 
   it('When a genre is renamed to another genre name, then 409; to its own name in another case, then 204', async () => {
-    const clash = await ctx.app.inject({
-      method: 'PATCH',
-      url: '/genres/1',
-      headers: admin,
-      payload: { name: 'драма' },
-    });
+    const clash = await ctx.api.with(admin).patch('/genres/1', { name: 'драма' });
     assert.equal(clash.statusCode, 409);
-    const recase = await ctx.app.inject({
-      method: 'PATCH',
-      url: '/genres/1',
-      headers: admin,
-      payload: { name: 'КОМЕДИЯ' },
-    });
+    const recase = await ctx.api.with(admin).patch('/genres/1', { name: 'КОМЕДИЯ' });
     assert.equal(recase.statusCode, 204);
-    const fetched = await ctx.app.inject({ method: 'GET', url: '/genres/1', headers: user });
+    const fetched = await ctx.api.with(user).get('/genres/1');
     assert.equal(fetched.json<Named>().name, 'КОМЕДИЯ');
   });
 
   it('When directors share a name, then both exist (no uniqueness)', async () => {
-    const first = await ctx.app.inject({
-      method: 'POST',
-      url: '/directors/',
-      headers: admin,
-      payload: { name: 'Same Name' },
-    });
-    const second = await ctx.app.inject({
-      method: 'POST',
-      url: '/directors/',
-      headers: admin,
-      payload: { name: 'Same Name' },
-    });
+    const first = await ctx.api.with(admin).post('/directors/', { name: 'Same Name' });
+    const second = await ctx.api.with(admin).post('/directors/', { name: 'Same Name' });
     assert.equal(first.statusCode, 201);
     assert.equal(second.statusCode, 201);
   });

@@ -26,12 +26,7 @@ const LONE_SURROGATE = 'x\ud83c';
 const DOTTED_CAPITAL_I = 'İ';
 
 function send(method: string, url: string, payload?: unknown, headers = admin) {
-  return ctx.app.inject({
-    method: method as 'GET',
-    url,
-    headers,
-    ...(payload !== undefined && { payload: payload as Record<string, unknown> }),
-  });
+  return ctx.api.with(headers).request(method as 'GET', url, payload as Record<string, unknown>);
 }
 
 async function assertRefused(
@@ -66,12 +61,9 @@ describe('text a database cannot store', () => {
     await assertRefused(await send('PATCH', '/movies/1', { genre: { name: NUL } }), 'genre.name');
     await assertRefused(await send('PATCH', '/movies/1', { tags: ['ok', NUL] }), 'tags.1');
     await assertRefused(await send('POST', '/genres/', { [NUL]: 'x' }), NUL, /field name/);
-    const bareString = await ctx.app.inject({
-      method: 'POST',
-      url: '/genres/',
-      headers: { ...admin, 'content-type': 'application/json' },
-      payload: JSON.stringify(NUL),
-    });
+    const bareString = await ctx.api
+      .with({ ...admin, 'content-type': 'application/json' })
+      .post('/genres/', JSON.stringify(NUL));
     await assertRefused(bareString, 'body');
   });
 
@@ -102,12 +94,9 @@ describe('text a database cannot store', () => {
 
   it('When a body is nested thousands deep or full of bad strings, then a bounded 400, never a 500', async () => {
     const deep = `{"title":${'['.repeat(20_000)}"\\u0000"${']'.repeat(20_000)}}`;
-    const nested = await ctx.app.inject({
-      method: 'POST',
-      url: '/movies/',
-      headers: { ...admin, 'content-type': 'application/json' },
-      payload: deep,
-    });
+    const nested = await ctx.api
+      .with({ ...admin, 'content-type': 'application/json' })
+      .post('/movies/', deep);
     assert.equal(nested.statusCode, 400, nested.body.slice(0, 200));
     const many = await send('POST', '/movies/', { title: Array(2000).fill(NUL) });
     assert.equal(many.statusCode, 400);
@@ -117,19 +106,16 @@ describe('text a database cannot store', () => {
 
 describe('which error wins when a body holds text a database cannot store', () => {
   it('When the body also asks for a role the caller may not set, then 403 comes first, as for any invalid body', async () => {
-    const registering = await ctx.app.inject({
-      method: 'POST',
-      url: '/users/',
-      payload: { username: NUL, password: 'long-enough-1', role: 'admin' },
+    const registering = await ctx.api.post('/users/', {
+      username: NUL,
+      password: 'long-enough-1',
+      role: 'admin',
     });
     assert.equal(registering.statusCode, 403, registering.body);
     const me = await signedIn(ctx, 'nul-role-changer');
-    const promoting = await ctx.app.inject({
-      method: 'PATCH',
-      url: `/users/${me.id}`,
-      headers: me.headers,
-      payload: { username: NUL, role: 'admin' },
-    });
+    const promoting = await ctx.api
+      .as(me)
+      .patch(`/users/${me.id}`, { username: NUL, role: 'admin' });
     assert.equal(promoting.statusCode, 403, promoting.body);
   });
 });
@@ -183,13 +169,12 @@ describe('keys of text that grows when lower-cased', () => {
 
 describe('numbers a database cannot hold', () => {
   it('When numbers overflow in bodies or query strings, then 400, never a 500', async () => {
-    const body = await ctx.app.inject({
-      method: 'POST',
-      url: '/movies/',
-      headers: { ...admin, 'content-type': 'application/json' },
-      payload:
+    const body = await ctx.api
+      .with({ ...admin, 'content-type': 'application/json' })
+      .post(
+        '/movies/',
         '{"title":"x","year":1e400,"rating":-1e400,"genre_id":1e20,"director_id":9007199254740992}',
-    });
+      );
     assert.equal(body.statusCode, 400);
     assert.deepEqual(Object.keys(errorBody(body).errors ?? {}).sort(), [
       'director_id',

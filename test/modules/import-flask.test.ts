@@ -8,7 +8,7 @@ import { after, describe, it } from 'node:test';
 import { buildApp } from '../../src/app.js';
 import { openDatabase } from '../../src/db/database.js';
 import { openPreparedDatabase } from '../../src/db/prepare.js';
-import { testConfig } from '../helpers.js';
+import { apiOf, testConfig } from '../helpers.js';
 import { runCli, tempDatabase } from '../process.js';
 
 const LESSON19 = new URL('../fixtures/lesson19-starter-movies.db', import.meta.url).pathname;
@@ -150,10 +150,9 @@ describe('npm run cli -- import-flask', () => {
         }
       };
       assert.match(await storedHash('pony'), /^flask_pbkdf2_sha256\$100000\$/);
-      const wrong = await app.inject({
-        method: 'POST',
-        url: '/auth/',
-        payload: { username: 'pony', password: 'my_little_horse' },
+      const wrong = await apiOf(app).post('/auth/', {
+        username: 'pony',
+        password: 'my_little_horse',
       });
       assert.equal(wrong.statusCode, 401);
       assert.match(
@@ -166,11 +165,7 @@ describe('npm run cli -- import-flask', () => {
         ['boss', 'qwerty', 'admin'],
         ['секретный', 'P@ssw0rd', 'user'],
       ] as const) {
-        const response = await app.inject({
-          method: 'POST',
-          url: '/auth/',
-          payload: { username, password },
-        });
+        const response = await apiOf(app).post('/auth/', { username, password });
         assert.equal(response.statusCode, 201, `${username}: ${response.body}`);
         const claims = JSON.parse(
           Buffer.from(
@@ -182,10 +177,9 @@ describe('npm run cli -- import-flask', () => {
       }
       assert.match(await storedHash('pony'), /^pbkdf2_sha256\$1000\$/);
       assert.doesNotMatch(await storedHash('boss'), /flask/);
-      const again = await app.inject({
-        method: 'POST',
-        url: '/auth/',
-        payload: { username: 'pony', password: 'my_little_pony' },
+      const again = await apiOf(app).post('/auth/', {
+        username: 'pony',
+        password: 'my_little_pony',
       });
       assert.equal(again.statusCode, 201);
     });
@@ -201,16 +195,11 @@ describe('npm run cli -- import-flask', () => {
     );
     assert.equal(result.code, 0, result.stderr);
     await withApp(env, async (app) => {
-      const custom = await app.inject({
-        method: 'POST',
-        url: '/auth/',
-        payload: { username: 'custom', password: 'hunter2!' },
-      });
+      const custom = await apiOf(app).post('/auth/', { username: 'custom', password: 'hunter2!' });
       assert.equal(custom.statusCode, 201);
-      const pony = await app.inject({
-        method: 'POST',
-        url: '/auth/',
-        payload: { username: 'pony', password: 'my_little_pony' },
+      const pony = await apiOf(app).post('/auth/', {
+        username: 'pony',
+        password: 'my_little_pony',
       });
       assert.equal(pony.statusCode, 401, 'the others were hashed with the default salt');
     });

@@ -36,7 +36,7 @@ after(async () => {
 });
 
 const refresh = (ctx: TestContext, token: string) =>
-  ctx.app.inject({ method: 'PUT', url: '/auth/', payload: { refresh_token: token } });
+  ctx.api.put('/auth/', { refresh_token: token });
 
 // Several instances are a PostgreSQL deployment; SQLite serves one process.
 describe(
@@ -94,18 +94,8 @@ describe(
       for (let round = 0; round < 5; round += 1) {
         const name = `Раса ${round}`;
         const results: LightMyRequestResponse[] = await Promise.all([
-          a.app.inject({
-            method: 'POST',
-            url: '/genres/',
-            headers: { authorization: `Bearer ${tokenA}` },
-            payload: { name },
-          }),
-          b.app.inject({
-            method: 'POST',
-            url: '/genres/',
-            headers: { authorization: `Bearer ${tokenB}` },
-            payload: { name: name.toUpperCase() },
-          }),
+          a.api.as(tokenA).post('/genres/', { name }),
+          b.api.as(tokenB).post('/genres/', { name: name.toUpperCase() }),
         ]);
         assert.deepEqual(results.map((r) => r.statusCode).sort(), [201, 409], name);
       }
@@ -117,18 +107,16 @@ describe(
       await createUser(a, 'spread', 'spread-password');
       for (let i = 0; i < 10; i += 1) {
         const ctx: TestContext = i % 2 === 0 ? a : b;
-        const response: LightMyRequestResponse = await ctx.app.inject({
-          method: 'POST',
-          url: '/auth/',
-          payload: { username: 'spread', password: 'wrong' },
+        const response: LightMyRequestResponse = await ctx.api.post('/auth/', {
+          username: 'spread',
+          password: 'wrong',
         });
         assert.equal(response.statusCode, 401);
       }
       for (const ctx of [a, b]) {
-        const response = await ctx.app.inject({
-          method: 'POST',
-          url: '/auth/',
-          payload: { username: 'spread', password: 'spread-password' },
+        const response = await ctx.api.post('/auth/', {
+          username: 'spread',
+          password: 'spread-password',
         });
         assert.equal(response.statusCode, 429);
       }
@@ -141,21 +129,10 @@ describe(
       const tokenA = (await login(a, 'cache-a', 'cache-a-password')).access_token;
       const tokenB = (await login(b, 'cache-a', 'cache-a-password')).access_token;
       const read = async () =>
-        (
-          await a.app.inject({
-            method: 'GET',
-            url: '/genres/2',
-            headers: { authorization: `Bearer ${tokenA}` },
-          })
-        ).json<{ name: string }>().name;
+        (await a.api.as(tokenA).get('/genres/2')).json<{ name: string }>().name;
       assert.equal(await read(), 'Семейный');
       assert.equal(await read(), 'Семейный');
-      const renamed = await b.app.inject({
-        method: 'PATCH',
-        url: '/genres/2',
-        headers: { authorization: `Bearer ${tokenB}` },
-        payload: { name: 'Семейное кино' },
-      });
+      const renamed = await b.api.as(tokenB).patch('/genres/2', { name: 'Семейное кино' });
       assert.equal(renamed.statusCode, 204);
       const started = Date.now();
       while ((await read()) !== 'Семейное кино') {
@@ -169,11 +146,7 @@ describe(
       assert.ok(a && b);
       await createUser(a, 'logout-there', 'logout-there-password');
       const tokens = await login(a, 'logout-there', 'logout-there-password');
-      const loggedOut = await b.app.inject({
-        method: 'DELETE',
-        url: '/auth/',
-        payload: { refresh_token: tokens.refresh_token },
-      });
+      const loggedOut = await b.api.delete('/auth/', { refresh_token: tokens.refresh_token });
       assert.equal(loggedOut.statusCode, 204);
       assert.equal((await refresh(a, tokens.refresh_token)).statusCode, 401);
     });

@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { kidOf } from '../../src/auth/signing-keys.js';
 import {
-  bearer,
   createUser,
   decodeJwtPayload,
   errorBody,
@@ -67,12 +66,11 @@ const withHeader = (token: string, header: Record<string, unknown>): string =>
     '.',
   );
 
-const get = (ctx: TestContext, url: string, token: string) =>
-  ctx.app.inject({ method: 'GET', url, headers: bearer(token) });
+const get = (ctx: TestContext, url: string, token: string) => ctx.api.as(token).get(url);
 const refresh = (ctx: TestContext, token: string) =>
-  ctx.app.inject({ method: 'PUT', url: '/auth/', payload: { refresh_token: token } });
+  ctx.api.put('/auth/', { refresh_token: token });
 const logout = (ctx: TestContext, token: string) =>
-  ctx.app.inject({ method: 'DELETE', url: '/auth/', payload: { refresh_token: token } });
+  ctx.api.delete('/auth/', { refresh_token: token });
 
 function assertAccessRefused(response: LightMyRequestResponse, label: string): void {
   assert.equal(response.statusCode, 401, label);

@@ -32,7 +32,7 @@ before(async () => {
 });
 after(() => ctx.app.close());
 
-const get = (url: string) => ctx.app.inject({ method: 'GET', url, headers: user });
+const get = (url: string) => ctx.api.with(user).get(url);
 const ids = (body: string) => (JSON.parse(body) as Movie[]).map((movie) => movie.id);
 
 /** Every row of a list, by following next links from its first page; checks each page's links. */
@@ -93,7 +93,10 @@ describe('Keyset pages', () => {
     const admin = (await signedIn(ctx, 'keyset-admin', 'admin')).headers;
     for (const name of ['u1', 'u2', 'u3', 'u4']) await signedIn(ctx, `keyset-${name}`);
     const users = async (url: string) =>
-      ctx.app.inject({ method: 'GET', url, headers: admin }).then((r) => r);
+      ctx.api
+        .with(admin)
+        .get(url)
+        .then((r) => r);
     const everyone = ids((await users('/users/?per_page=100')).body);
     const first = await users('/users/?per_page=2');
     const second = await users(String(linksOf(first.headers.link).next));

@@ -21,7 +21,7 @@ after(() => ctx.app.close());
 
 const COUNTED = { prefer: 'count=exact' };
 const get = (url: string, headers: Record<string, string> = {}) =>
-  ctx.app.inject({ method: 'GET', url, headers: { ...user, ...headers } });
+  ctx.api.with({ ...user, ...headers }).get(url);
 
 describe('Prefer: count=exact', () => {
   it('When asked, then X-Total-Count counts every matching row and Link has rel="last"', async () => {
@@ -63,11 +63,7 @@ describe('Prefer: count=exact', () => {
   it('When genres, directors and users are counted, then each counts its own rows', async () => {
     assert.equal((await get('/genres/?per_page=1', COUNTED)).headers['x-total-count'], '18');
     assert.equal((await get('/directors/', COUNTED)).headers['x-total-count'], '20');
-    const users = await ctx.app.inject({
-      method: 'GET',
-      url: '/users/?per_page=1',
-      headers: { ...admin, ...COUNTED },
-    });
+    const users = await ctx.api.with({ ...admin, ...COUNTED }).get('/users/?per_page=1');
     assert.equal(users.headers['x-total-count'], '2');
   });
 
@@ -81,12 +77,7 @@ describe('Prefer: count=exact', () => {
       assert.equal(counted.headers['preference-applied'], 'count=exact');
       assert.equal(plain.body, counted.body);
     }
-    const created = await ctx.app.inject({
-      method: 'POST',
-      url: '/genres/',
-      headers: admin,
-      payload: { name: 'Counted genre' },
-    });
+    const created = await ctx.api.with(admin).post('/genres/', { name: 'Counted genre' });
     assert.equal(created.statusCode, 201);
     assert.equal((await get(url, COUNTED)).headers['x-total-count'], '19');
   });
@@ -146,15 +137,13 @@ describe('CORS', () => {
     }
     const unknownPath = await get('/%C0', { origin: SITE });
     assert.match(String(unknownPath.headers['access-control-expose-headers']), /X-Total-Count/);
-    const preflight = await ctx.app.inject({
-      method: 'OPTIONS',
-      url: '/movies/',
-      headers: {
+    const preflight = await ctx.api
+      .with({
         origin: SITE,
         'access-control-request-method': 'GET',
         'access-control-request-headers': 'authorization,prefer',
-      },
-    });
+      })
+      .request('OPTIONS', '/movies/');
     assert.equal(preflight.statusCode, 204);
     assert.match(String(preflight.headers['access-control-allow-headers']), /Prefer/i);
   });

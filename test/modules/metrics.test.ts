@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Tokens } from '../helpers.js';
 import {
+  apiOf,
   bearer,
   buildTestApp,
   createUser,
@@ -73,11 +74,7 @@ before(async () => {
 after(() => ctx.app.close());
 
 async function scrape(app: TestContext['app'] = ctx.app): Promise<string> {
-  const response = await app.inject({
-    method: 'GET',
-    url: '/metrics',
-    headers: bearer(METRICS_TOKEN),
-  });
+  const response = await apiOf(app).as(METRICS_TOKEN).get('/metrics');
   assert.equal(response.statusCode, 200, response.body);
   return response.body;
 }
@@ -89,23 +86,18 @@ const counter = async (name: string, labels: Record<string, string> = {}): Promi
 };
 
 const loginAs = (username: string, password: string, remoteAddress: string) =>
-  ctx.app.inject({
-    method: 'POST',
-    url: '/auth/',
-    payload: { username, password },
-    remoteAddress,
-  });
+  ctx.api.post('/auth/', { username, password }, { remoteAddress });
 
 describe('GET /metrics without METRICS_TOKEN', () => {
   it('When no token is configured, then /metrics is an unknown route (404) whatever is sent', async () => {
     const off = await buildTestApp();
     try {
       for (const headers of [{}, bearer(METRICS_TOKEN), bearer('')]) {
-        const response = await off.app.inject({ method: 'GET', url: '/metrics', headers });
+        const response = await off.api.with(headers).get('/metrics');
         assert.equal(response.statusCode, 404);
         assert.equal(errorBody(response).code, 'not_found');
       }
-      const post = await off.app.inject({ method: 'POST', url: '/metrics' });
+      const post = await off.api.post('/metrics');
       assert.equal(post.statusCode, 404, 'not even a 405: no such path');
     } finally {
       await off.app.close();
@@ -115,7 +107,7 @@ describe('GET /metrics without METRICS_TOKEN', () => {
 
 describe('GET /metrics: who may read it', () => {
   it('When no Authorization is sent, then 401 with the error body and WWW-Authenticate: Bearer', async () => {
-    const response = await ctx.app.inject({ method: 'GET', url: '/metrics' });
+    const response = await ctx.api.get('/metrics');
     assert.equal(response.statusCode, 401);
     assert.equal(errorBody(response).code, 'unauthorized');
     assert.equal(response.headers['www-authenticate'], 'Bearer');
@@ -125,11 +117,7 @@ describe('GET /metrics: who may read it', () => {
   it('When another scheme is used, then 401 with WWW-Authenticate: Bearer', async () => {
     const basic = Buffer.from(`metrics:${METRICS_TOKEN}`).toString('base64');
     for (const authorization of [`Basic ${basic}`, METRICS_TOKEN]) {
-      const response = await ctx.app.inject({
-        method: 'GET',
-        url: '/metrics',
-        headers: { authorization },
-      });
+      const response = await ctx.api.with({ authorization }).get('/metrics');
       assert.equal(response.statusCode, 401, authorization);
       assert.equal(errorBody(response).code, 'unauthorized');
       assert.equal(response.headers['www-authenticate'], 'Bearer');
@@ -146,11 +134,7 @@ describe('GET /metrics: who may read it', () => {
       String(reader.authorization).replace(/^Bearer /, ''),
     ];
     for (const token of wrong) {
-      const response = await ctx.app.inject({
-        method: 'GET',
-        url: '/metrics',
-        headers: { authorization: `Bearer ${token}` },
-      });
+      const response = await ctx.api.as(token).get('/metrics');
       assert.equal(response.statusCode, 401, token);
       assert.equal(errorBody(response).code, 'unauthorized');
       assert.equal(response.headers['www-authenticate'], 'Bearer error="invalid_token"');
@@ -159,11 +143,9 @@ describe('GET /metrics: who may read it', () => {
   });
 
   it('When the right token is sent, then 200 in the Prometheus text format, never cached', async () => {
-    const response = await ctx.app.inject({
-      method: 'GET',
-      url: '/metrics/',
-      headers: { authorization: `bearer  ${METRICS_TOKEN} ` },
-    });
+    const response = await ctx.api
+      .with({ authorization: `bearer  ${METRICS_TOKEN} ` })
+      .get('/metrics/');
     assert.equal(response.statusCode, 200);
     assert.equal(response.headers['content-type'], PROMETHEUS_TEXT);
     assert.equal(response.headers['cache-control'], 'no-store');
@@ -179,7 +161,7 @@ describe('GET /metrics: who may read it', () => {
   });
 
   it('When the OpenAPI document is read, then /metrics is not in it', async () => {
-    const document = await ctx.app.inject({ method: 'GET', url: '/openapi.json' });
+    const document = await ctx.api.get('/openapi.json');
     const paths = Object.keys(document.json<{ paths: Record<string, unknown> }>().paths);
     assert.ok(paths.includes('/health'));
     assert.ok(!paths.some((path) => path.startsWith('/metrics')), paths.join(' '));
@@ -213,7 +195,7 @@ describe('GET /metrics: what it reports', () => {
   });
 
   it('When a movie id is asked for, then the route pattern is reported, never the URL', async () => {
-    const response = await ctx.app.inject({ method: 'GET', url: '/movies/12345', headers: reader });
+    const response = await ctx.api.with(reader).get('/movies/12345');
     assert.equal(response.statusCode, 404);
     const text = await scrape();
     const labels = { method: 'GET', route: '/movies/:id', status_class: '4xx' };
@@ -228,7 +210,7 @@ describe('GET /metrics: what it reports', () => {
       `/movies/${i}/extra-${i}`,
       `/health/${i}?x=${i}`,
     ];
-    for (const url of urls(0)) await ctx.app.inject({ method: 'GET', url, headers: reader });
+    for (const url of urls(0)) await ctx.api.with(reader).get(url);
     const before = await scrape();
     const unmatchedBefore =
       valueOf(before, 'http_request_duration_seconds_count', { route: 'unmatched' }) ?? 0;
@@ -236,7 +218,7 @@ describe('GET /metrics: what it reports', () => {
     for (let i = 1; i <= 1000; i += 1) {
       for (const url of urls(i)) {
         sent.push(url);
-        const response = await ctx.app.inject({ method: 'GET', url, headers: reader });
+        const response = await ctx.api.with(reader).get(url);
         assert.equal(response.statusCode, 404, url);
       }
     }
@@ -255,8 +237,7 @@ describe('GET /metrics: what it reports', () => {
     const hits = valueOf(before, 'response_cache_hits_total') ?? -1;
     const misses = valueOf(before, 'response_cache_misses_total') ?? -1;
     assert.equal(valueOf(before, 'response_cache_entries'), 0);
-    const read = () =>
-      ctx.app.inject({ method: 'GET', url: '/genres/?per_page=7', headers: reader });
+    const read = () => ctx.api.with(reader).get('/genres/?per_page=7');
     assert.equal((await read()).statusCode, 200);
     const afterMiss = await scrape();
     assert.equal(valueOf(afterMiss, 'response_cache_misses_total'), misses + 1);
@@ -293,12 +274,11 @@ describe('GET /metrics: what it reports', () => {
   it('When registrations pass the limit, then the registration block counter moves', async () => {
     const blocked = await counter('auth_blocked_attempts_total', { reason: 'registration' });
     const register = (username: string) =>
-      ctx.app.inject({
-        method: 'POST',
-        url: '/users/',
-        payload: { username, password: 'a-good-password' },
-        remoteAddress: '198.51.100.8',
-      });
+      ctx.api.post(
+        '/users/',
+        { username, password: 'a-good-password' },
+        { remoteAddress: '198.51.100.8' },
+      );
     assert.equal((await register('metrics-new-1')).statusCode, 201);
     assert.equal((await register('metrics-new-2')).statusCode, 201);
     assert.equal((await register('metrics-new-3')).statusCode, 429);
@@ -334,8 +314,7 @@ describe('GET /metrics: what it reports', () => {
 
   it('When a retired refresh token is replayed, then the reuse counter moves; a double submit does not', async () => {
     const { tokens } = await signedIn(ctx, 'metrics-refresher');
-    const refresh = (token: string) =>
-      ctx.app.inject({ method: 'PUT', url: '/auth/', payload: { refresh_token: token } });
+    const refresh = (token: string) => ctx.api.put('/auth/', { refresh_token: token });
     const reuses = await counter('auth_refresh_token_reuse_total');
     const second = (await refresh(tokens.refresh_token)).json<Tokens>();
     assert.equal((await refresh(tokens.refresh_token)).statusCode, 201, 'within the grace period');

@@ -55,13 +55,12 @@ const HOSTILE_TEXT = [
 ];
 
 async function post<T>(url: string, payload: Record<string, unknown>): Promise<T> {
-  const response = await ctx.app.inject({ method: 'POST', url, headers: admin, payload });
+  const response = await ctx.api.with(admin).post(url, payload);
   assert.equal(response.statusCode, 201, response.body);
   return response.json<T>();
 }
 
-const get = (url: string, headers: Record<string, string> = user) =>
-  ctx.app.inject({ method: 'GET', url, headers });
+const get = (url: string, headers: Record<string, string> = user) => ctx.api.with(headers).get(url);
 
 async function getJson<T>(url: string, headers: Record<string, string> = user): Promise<T> {
   const response = await get(url, headers);
@@ -104,11 +103,7 @@ async function allPagesByNumber(url: string, perPage: number, total: number): Pr
 /** The movies as the favourites list answers them: through JavaScript objects. */
 async function favouritesOf(ids: readonly number[]): Promise<Movie[]> {
   for (const id of ids) {
-    const added = await ctx.app.inject({
-      method: 'POST',
-      url: `/favorites/movies/${id}/`,
-      headers: user,
-    });
+    const added = await ctx.api.with(user).post(`/favorites/movies/${id}/`);
     assert.equal(added.statusCode, 204, added.body);
   }
   const wanted = new Set(ids);
@@ -362,7 +357,7 @@ describe('Movie answers in the response cache', () => {
       };
       const reader = (await signedIn(cached, 'json-cache-reader')).headers;
       for (const url of ['/movies/', '/movies/?sort=title&per_page=2', '/movies/15']) {
-        const read = () => cached.app.inject({ method: 'GET', url, headers: reader });
+        const read = () => cached.api.with(reader).get(url);
         const first = await read();
         assert.equal(first.statusCode, 200, first.body);
         const body = kept.pop();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Movie } from '../../src/modules/movies/schemas.js';
-import { bearer, buildTestApp, errorBody, signedIn, type TestContext } from '../helpers.js';
+import { buildTestApp, errorBody, signedIn, type TestContext } from '../helpers.js';
 import { linksOf, nextLinkShape } from '../links.js';
 
 type MovieBody = Movie;
@@ -17,23 +17,18 @@ before(async () => {
 });
 after(() => ctx.app.close());
 
-const get = (url: string, headers = user) => ctx.app.inject({ method: 'GET', url, headers });
+const get = (url: string, headers = user) => ctx.api.with(headers).get(url);
 const ids = (movies: MovieBody[]) => movies.map((movie) => movie.id);
 
 async function createMovie(payload: Record<string, unknown>): Promise<MovieBody> {
-  const response = await ctx.app.inject({
-    method: 'POST',
-    url: '/movies/',
-    headers: admin,
-    payload,
-  });
+  const response = await ctx.api.with(admin).post('/movies/', payload);
   assert.equal(response.statusCode, 201, response.body);
   return response.json<MovieBody>();
 }
 
 describe('GET /movies/', () => {
   it('When no token is sent, then 401 with a Bearer challenge', async () => {
-    const response = await ctx.app.inject({ method: 'GET', url: '/movies/' });
+    const response = await ctx.api.get('/movies/');
     assert.equal(response.statusCode, 401);
     assert.equal(response.headers['www-authenticate'], 'Bearer');
     assert.equal(errorBody(response).code, 'unauthorized');
@@ -104,17 +99,11 @@ describe('GET /movies/', () => {
       assert.deepEqual(await search('ГЛАВНЫЕ', '&genre_id=4&sort=-id'), [made[2]]);
       assert.deepEqual(await search('ГЛАВНЫЕ', '&genre_id=5'), []);
       assert.deepEqual(await search('VIE', '&sort=-id&per_page=1'), [made[1]]);
-      await ctx.app.inject({
-        method: 'PATCH',
-        url: `/movies/${made[2]}`,
-        headers: admin,
-        payload: { title: 'Новое имя' },
-      });
+      await ctx.api.with(admin).patch(`/movies/${made[2]}`, { title: 'Новое имя' });
       assert.deepEqual(await search('главные'), []);
       assert.deepEqual(await search('вое им'), [made[2]]);
     } finally {
-      for (const id of made)
-        await ctx.app.inject({ method: 'DELETE', url: `/movies/${id}`, headers: admin });
+      for (const id of made) await ctx.api.with(admin).delete(`/movies/${id}`);
     }
     assert.deepEqual(ids((await get(`/movies/?q=${encodeURIComponent('вое им')}`)).json()), []);
   });
@@ -170,7 +159,7 @@ describe('GET /movies/', () => {
         assert.equal(movies.at(-1)?.id, undated.id, url);
       }
     } finally {
-      await ctx.app.inject({ method: 'DELETE', url: `/movies/${undated.id}`, headers: admin });
+      await ctx.api.with(admin).delete(`/movies/${undated.id}`);
     }
   });
 
@@ -280,11 +269,12 @@ describe('GET /movies/<id>', () => {
 
 describe('POST /movies/', () => {
   it('When an admin creates a movie, then 201 with Location and the full object, defaults filled', async () => {
-    const response = await ctx.app.inject({
-      method: 'POST',
-      url: '/movies/',
-      headers: admin,
-      payload: { title: ' Spaced  title ', year: 1888, rating: 10, genre_id: 4, director_id: null },
+    const response = await ctx.api.with(admin).post('/movies/', {
+      title: ' Spaced  title ',
+      year: 1888,
+      rating: 10,
+      genre_id: 4,
+      director_id: null,
     });
     assert.equal(response.statusCode, 201);
     const movie = response.json<MovieBody>();
@@ -306,15 +296,10 @@ describe('POST /movies/', () => {
 
   it('When a plain user creates a movie, then 403; anonymous, 401', async () => {
     const payload = { title: 'Nope' };
-    const asUser = await ctx.app.inject({
-      method: 'POST',
-      url: '/movies/',
-      headers: user,
-      payload,
-    });
+    const asUser = await ctx.api.with(user).post('/movies/', payload);
     assert.equal(asUser.statusCode, 403);
     assert.equal(errorBody(asUser).code, 'forbidden');
-    const anonymous = await ctx.app.inject({ method: 'POST', url: '/movies/', payload });
+    const anonymous = await ctx.api.post('/movies/', payload);
     assert.equal(anonymous.statusCode, 401);
   });
 
@@ -344,12 +329,7 @@ describe('POST /movies/', () => {
       [{ title: 7 }, 'title'],
     ];
     for (const [payload, field] of cases) {
-      const response = await ctx.app.inject({
-        method: 'POST',
-        url: '/movies/',
-        headers: admin,
-        payload,
-      });
+      const response = await ctx.api.with(admin).post('/movies/', payload);
       assert.equal(response.statusCode, 400, JSON.stringify(payload));
       const body = errorBody(response);
       assert.equal(body.code, 'validation_error');
@@ -365,12 +345,7 @@ describe('POST /movies/', () => {
     const emoji = '🎬'.repeat(255);
     const movie = await createMovie({ title: emoji, description: 'ё'.repeat(5000) });
     assert.equal(movie.title, emoji);
-    const tooLong = await ctx.app.inject({
-      method: 'POST',
-      url: '/movies/',
-      headers: admin,
-      payload: { title: '🎬'.repeat(256) },
-    });
+    const tooLong = await ctx.api.with(admin).post('/movies/', { title: '🎬'.repeat(256) });
     assert.equal(tooLong.statusCode, 400);
   });
 
@@ -393,12 +368,7 @@ describe('PUT and PATCH /movies/<id>', () => {
       director_id: 1,
     });
     const edited = { ...movie, title: 'After' };
-    const response = await ctx.app.inject({
-      method: 'PUT',
-      url: `/movies/${movie.id}/`,
-      headers: admin,
-      payload: edited,
-    });
+    const response = await ctx.api.with(admin).put(`/movies/${movie.id}/`, edited);
     assert.equal(response.statusCode, 204);
     assert.equal(response.body, '');
     assert.deepEqual((await get(`/movies/${movie.id}`)).json(), edited);
@@ -414,12 +384,7 @@ describe('PUT and PATCH /movies/<id>', () => {
       genre_id: 1,
       director_id: 1,
     });
-    const response = await ctx.app.inject({
-      method: 'PUT',
-      url: `/movies/${movie.id}`,
-      headers: admin,
-      payload: { title: 'Bare' },
-    });
+    const response = await ctx.api.with(admin).put(`/movies/${movie.id}`, { title: 'Bare' });
     assert.equal(response.statusCode, 204);
     const stored = (await get(`/movies/${movie.id}`)).json<MovieBody>();
     assert.deepEqual(
@@ -441,20 +406,12 @@ describe('PUT and PATCH /movies/<id>', () => {
 
   it('When PUT lacks the title or the body id differs from the URL, then 400', async () => {
     const movie = await createMovie({ title: 'Keep' });
-    const noTitle = await ctx.app.inject({
-      method: 'PUT',
-      url: `/movies/${movie.id}`,
-      headers: admin,
-      payload: { year: 2000 },
-    });
+    const noTitle = await ctx.api.with(admin).put(`/movies/${movie.id}`, { year: 2000 });
     assert.equal(noTitle.statusCode, 400);
     assert.ok(errorBody(noTitle).errors?.title);
-    const otherId = await ctx.app.inject({
-      method: 'PUT',
-      url: `/movies/${movie.id}`,
-      headers: admin,
-      payload: { id: movie.id + 1, title: 'x' },
-    });
+    const otherId = await ctx.api
+      .with(admin)
+      .put(`/movies/${movie.id}`, { id: movie.id + 1, title: 'x' });
     assert.equal(otherId.statusCode, 400);
     assert.ok(errorBody(otherId).errors?.id);
     assert.equal((await get(`/movies/${movie.id}`)).json<MovieBody>().title, 'Keep');
@@ -462,58 +419,32 @@ describe('PUT and PATCH /movies/<id>', () => {
 
   it('When PATCH sends some fields, then only those change; null clears a nullable field', async () => {
     const movie = await createMovie({ title: 'Patch me', year: 2001, rating: 7, genre_id: 2 });
-    const response = await ctx.app.inject({
-      method: 'PATCH',
-      url: `/movies/${movie.id}`,
-      headers: admin,
-      payload: { rating: 9.5, genre_id: null },
-    });
+    const response = await ctx.api
+      .with(admin)
+      .patch(`/movies/${movie.id}`, { rating: 9.5, genre_id: null });
     assert.equal(response.statusCode, 204);
     const stored = (await get(`/movies/${movie.id}`)).json<MovieBody>();
     assert.equal(stored.title, 'Patch me');
     assert.equal(stored.year, 2001);
     assert.equal(stored.rating, 9.5);
     assert.equal(stored.genre, null);
-    const emptyPatch = await ctx.app.inject({
-      method: 'PATCH',
-      url: `/movies/${movie.id}`,
-      headers: admin,
-      payload: {},
-    });
+    const emptyPatch = await ctx.api.with(admin).patch(`/movies/${movie.id}`, {});
     assert.equal(emptyPatch.statusCode, 204);
   });
 
   it('When the movie is unknown, then 404, but a bad body is 400 first', async () => {
-    const missing = await ctx.app.inject({
-      method: 'PATCH',
-      url: '/movies/99999',
-      headers: admin,
-      payload: { title: 'x' },
-    });
+    const missing = await ctx.api.with(admin).patch('/movies/99999', { title: 'x' });
     assert.equal(missing.statusCode, 404);
-    const badAndMissing = await ctx.app.inject({
-      method: 'PATCH',
-      url: '/movies/99999',
-      headers: admin,
-      payload: { year: 'x' },
-    });
+    const badAndMissing = await ctx.api.with(admin).patch('/movies/99999', { year: 'x' });
     assert.equal(badAndMissing.statusCode, 400);
-    const badGenreAndMissing = await ctx.app.inject({
-      method: 'PUT',
-      url: '/movies/99999',
-      headers: admin,
-      payload: { title: 'x', genre_id: 999 },
-    });
+    const badGenreAndMissing = await ctx.api
+      .with(admin)
+      .put('/movies/99999', { title: 'x', genre_id: 999 });
     assert.equal(badGenreAndMissing.statusCode, 400);
   });
 
   it('When a user writes, then 403 even with an invalid body', async () => {
-    const response = await ctx.app.inject({
-      method: 'PATCH',
-      url: '/movies/1',
-      headers: user,
-      payload: { year: 'bad' },
-    });
+    const response = await ctx.api.with(user).patch('/movies/1', { year: 'bad' });
     assert.equal(response.statusCode, 403);
   });
 });
@@ -521,23 +452,15 @@ describe('PUT and PATCH /movies/<id>', () => {
 describe('DELETE /movies/<id>', () => {
   it('When an admin deletes a movie, then 204, then 404', async () => {
     const movie = await createMovie({ title: 'Short-lived' });
-    const first = await ctx.app.inject({
-      method: 'DELETE',
-      url: `/movies/${movie.id}`,
-      headers: admin,
-    });
+    const first = await ctx.api.with(admin).delete(`/movies/${movie.id}`);
     assert.equal(first.statusCode, 204);
     assert.equal((await get(`/movies/${movie.id}`)).statusCode, 404);
-    const second = await ctx.app.inject({
-      method: 'DELETE',
-      url: `/movies/${movie.id}`,
-      headers: admin,
-    });
+    const second = await ctx.api.with(admin).delete(`/movies/${movie.id}`);
     assert.equal(second.statusCode, 404);
   });
 
   it('When a user deletes, then 403 and the movie stays', async () => {
-    const response = await ctx.app.inject({ method: 'DELETE', url: '/movies/1', headers: user });
+    const response = await ctx.api.with(user).delete('/movies/1');
     assert.equal(response.statusCode, 403);
     assert.equal((await get('/movies/1')).statusCode, 200);
   });
@@ -545,30 +468,21 @@ describe('DELETE /movies/<id>', () => {
 
 describe('Bodies that are not JSON', () => {
   it('When the content type is not JSON, then 415', async () => {
-    const response = await ctx.app.inject({
-      method: 'POST',
-      url: '/movies/',
-      headers: { ...admin, 'content-type': 'text/plain' },
-      payload: 'title=x',
-    });
+    const response = await ctx.api
+      .with({ ...admin, 'content-type': 'text/plain' })
+      .post('/movies/', 'title=x');
     assert.equal(response.statusCode, 415);
     assert.equal(errorBody(response).code, 'unsupported_media_type');
-    const form = await ctx.app.inject({
-      method: 'POST',
-      url: '/movies/',
-      headers: { ...admin, 'content-type': 'application/x-www-form-urlencoded' },
-      payload: 'title=x',
-    });
+    const form = await ctx.api
+      .with({ ...admin, 'content-type': 'application/x-www-form-urlencoded' })
+      .post('/movies/', 'title=x');
     assert.equal(form.statusCode, 415);
   });
 
   it('When the JSON is malformed, then 400 bad_request without parser text', async () => {
-    const response = await ctx.app.inject({
-      method: 'POST',
-      url: '/movies/',
-      headers: { ...admin, 'content-type': 'application/json' },
-      payload: '{"title": ',
-    });
+    const response = await ctx.api
+      .with({ ...admin, 'content-type': 'application/json' })
+      .post('/movies/', '{"title": ');
     assert.equal(response.statusCode, 400);
     const body = errorBody(response);
     assert.equal(body.code, 'bad_request');
@@ -577,44 +491,30 @@ describe('Bodies that are not JSON', () => {
 
   it('When the body is JSON but not an object, then 400', async () => {
     for (const payload of ['[]', '"title"', '42', 'null']) {
-      const response = await ctx.app.inject({
-        method: 'POST',
-        url: '/movies/',
-        headers: { ...admin, 'content-type': 'application/json' },
-        payload,
-      });
+      const response = await ctx.api
+        .with({ ...admin, 'content-type': 'application/json' })
+        .post('/movies/', payload);
       assert.equal(response.statusCode, 400, payload);
     }
   });
 
   it('When the body is over 64 KiB, then 413', async () => {
-    const response = await ctx.app.inject({
-      method: 'POST',
-      url: '/movies/',
-      headers: { ...admin, 'content-type': 'application/json' },
-      payload: JSON.stringify({ title: 'big', description: 'x'.repeat(70 * 1024) }),
-    });
+    const response = await ctx.api
+      .with({ ...admin, 'content-type': 'application/json' })
+      .post('/movies/', JSON.stringify({ title: 'big', description: 'x'.repeat(70 * 1024) }));
     assert.equal(response.statusCode, 413);
     assert.equal(errorBody(response).code, 'payload_too_large');
   });
 
   it('When the request has no token and a bad body, then 401 comes first', async () => {
-    const response = await ctx.app.inject({
-      method: 'POST',
-      url: '/movies/',
-      headers: { 'content-type': 'text/plain' },
-      payload: 'x',
-    });
+    const response = await ctx.api.with({ 'content-type': 'text/plain' }).post('/movies/', 'x');
     assert.equal(response.statusCode, 401);
   });
 
   it('When __proto__ is smuggled in, then 400', async () => {
-    const response = await ctx.app.inject({
-      method: 'POST',
-      url: '/movies/',
-      headers: { ...admin, 'content-type': 'application/json' },
-      payload: '{"title":"x","__proto__":{"admin":true}}',
-    });
+    const response = await ctx.api
+      .with({ ...admin, 'content-type': 'application/json' })
+      .post('/movies/', '{"title":"x","__proto__":{"admin":true}}');
     assert.equal(response.statusCode, 400);
   });
 });
@@ -622,24 +522,16 @@ describe('Bodies that are not JSON', () => {
 describe('Tokens on catalog reads', () => {
   it('When the token is only in the query string, then it is not used', async () => {
     const token = String(user.authorization).slice('Bearer '.length);
-    const response = await ctx.app.inject({ method: 'GET', url: `/movies/?access_token=${token}` });
+    const response = await ctx.api.get(`/movies/?access_token=${token}`);
     assert.equal(response.statusCode, 401);
   });
 
   it('When an access token is fine, then a different header scheme is still refused', async () => {
     const token = String(user.authorization).slice('Bearer '.length);
-    const response = await ctx.app.inject({
-      method: 'GET',
-      url: '/movies/',
-      headers: { authorization: `Basic ${token}` },
-    });
+    const response = await ctx.api.with({ authorization: `Basic ${token}` }).get('/movies/');
     assert.equal(response.statusCode, 401);
     assert.equal(response.headers['www-authenticate'], 'Bearer');
-    const lowercase = await ctx.app.inject({
-      method: 'GET',
-      url: '/movies/',
-      headers: bearer(token),
-    });
+    const lowercase = await ctx.api.as(token).get('/movies/');
     assert.equal(lowercase.statusCode, 200);
   });
 });

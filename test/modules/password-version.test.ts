@@ -6,6 +6,7 @@ import { hashPassword, verifyPassword } from '../../src/auth/password.js';
 import { TokenService } from '../../src/auth/tokens.js';
 import { findUserById, insertUser } from '../../src/modules/users/repository.js';
 import {
+  apiOf,
   bearer,
   buildTestApp,
   errorBody,
@@ -49,7 +50,7 @@ describe('A login whose password check began before a password change', () => {
     const app = await buildApp({ config, db: database.db, throttle: pause.throttle });
     app.addHook('onClose', close);
     await app.ready();
-    ctx = { app, db: database.db, config };
+    ctx = { app, db: database.db, config, api: apiOf(app) };
   });
   after(() => ctx.app.close());
 
@@ -61,19 +62,12 @@ describe('A login whose password check began before a password change', () => {
       passwordHash: oldHash,
       role: 'user',
     });
-    const pending = ctx.app.inject({
-      method: 'POST',
-      url: '/auth/',
-      payload: { username: 'racer', password: 'old-password-1' },
-    });
+    const pending = ctx.api.post('/auth/', { username: 'racer', password: 'old-password-1' });
     await pause.paused;
     const admin = await signedInAfterRelease();
-    const changed = await ctx.app.inject({
-      method: 'PATCH',
-      url: `/users/${user.id}`,
-      headers: admin.headers,
-      payload: { password: 'new-password-1' },
-    });
+    const changed = await ctx.api
+      .as(admin)
+      .patch(`/users/${user.id}`, { password: 'new-password-1' });
     assert.equal(changed.statusCode, 204);
     pause.release();
     const answer = await pending;
@@ -111,19 +105,12 @@ describe('Password versions', () => {
   it('When a password is changed, then the version moves on; a rename leaves it', async () => {
     const me = await signedIn(ctx, 'versioned');
     const before = Number((await findUserById(ctx.db, me.id))?.password_version);
-    const renamed = await ctx.app.inject({
-      method: 'PATCH',
-      url: `/users/${me.id}`,
-      headers: me.headers,
-      payload: { username: 'versioned-2' },
-    });
+    const renamed = await ctx.api.as(me).patch(`/users/${me.id}`, { username: 'versioned-2' });
     assert.equal(renamed.statusCode, 204);
     assert.equal(Number((await findUserById(ctx.db, me.id))?.password_version), before);
-    const changed = await ctx.app.inject({
-      method: 'PUT',
-      url: '/user/password/',
-      headers: me.headers,
-      payload: { old_password: 'versioned-password', new_password: 'another-password' },
+    const changed = await ctx.api.as(me).put('/user/password/', {
+      old_password: 'versioned-password',
+      new_password: 'another-password',
     });
     assert.equal(changed.statusCode, 204);
     assert.equal(Number((await findUserById(ctx.db, me.id))?.password_version), before + 1);

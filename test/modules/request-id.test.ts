@@ -3,7 +3,14 @@ import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { buildApp } from '../../src/app.js';
-import { bearer, errorBody, openTestDatabase, signedIn, type TestContext } from '../helpers.js';
+import {
+  apiOf,
+  bearer,
+  errorBody,
+  openTestDatabase,
+  signedIn,
+  type TestContext,
+} from '../helpers.js';
 
 const ORIGIN = 'http://site.example';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -24,7 +31,7 @@ before(async () => {
   const app = await buildApp({ config, db: database.db, logger: pino({ level: 'info' }, sink) });
   app.addHook('onClose', close);
   await app.ready();
-  ctx = { app, db: database.db, config };
+  ctx = { app, db: database.db, config, api: apiOf(app) };
 });
 after(() => ctx.app.close());
 
@@ -33,7 +40,7 @@ describe('Request ids', () => {
     const user = await signedIn(ctx, 'traced');
     const id = 'client-Req.42_x';
     const asked = (method: 'GET' | 'POST' | 'OPTIONS', url: string, extra = {}) =>
-      ctx.app.inject({ method, url, headers: { 'x-request-id': id, ...extra } });
+      ctx.api.with({ 'x-request-id': id, ...extra }).request(method, url);
     const answers = {
       ok: await asked('GET', '/movies/1', user.headers),
       cached: await asked('GET', '/movies/1', user.headers),
@@ -65,36 +72,26 @@ describe('Request ids', () => {
     const insane = ['', 'a'.repeat(129), 'has space', 'ünïcode', 'semi;colon', 'x\ty'];
     const seen = new Set<string>();
     for (const header of insane) {
-      const answer = await ctx.app.inject({
-        method: 'GET',
-        url: '/health',
-        headers: { 'x-request-id': header },
-      });
+      const answer = await ctx.api.with({ 'x-request-id': header }).get('/health');
       const id = String(answer.headers['x-request-id']);
       assert.match(id, UUID, JSON.stringify(header));
       seen.add(id);
     }
-    const plain = await ctx.app.inject({ method: 'GET', url: '/health' });
+    const plain = await ctx.api.get('/health');
     assert.match(String(plain.headers['x-request-id']), UUID);
     seen.add(String(plain.headers['x-request-id']));
     assert.equal(seen.size, insane.length + 1);
     const longest = 'a'.repeat(128);
-    const kept = await ctx.app.inject({
-      method: 'GET',
-      url: '/health',
-      headers: { 'x-request-id': longest },
-    });
+    const kept = await ctx.api.with({ 'x-request-id': longest }).get('/health');
     assert.equal(kept.headers['x-request-id'], longest);
   });
 
   it('When a request is logged, then its line carries the request id', async () => {
     const id = 'log-line-check-1';
-    await ctx.app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': id } });
-    await ctx.app.inject({
-      method: 'GET',
-      url: '/movies/',
-      headers: { 'x-request-id': 'log-line-check-2', ...bearer('nonsense') },
-    });
+    await ctx.api.with({ 'x-request-id': id }).get('/health');
+    await ctx.api
+      .with({ 'x-request-id': 'log-line-check-2', ...bearer('nonsense') })
+      .get('/movies/');
     await new Promise((resolve) => setImmediate(resolve));
     const completed = logLines.find(
       (line) => line.reqId === id && line.msg === 'request completed',
@@ -104,11 +101,7 @@ describe('Request ids', () => {
   });
 
   it('When a browser reads answers from another origin, then X-Request-Id is exposed', async () => {
-    const answer = await ctx.app.inject({
-      method: 'GET',
-      url: '/health',
-      headers: { origin: ORIGIN },
-    });
+    const answer = await ctx.api.with({ origin: ORIGIN }).get('/health');
     assert.match(String(answer.headers['access-control-expose-headers']), /X-Request-Id/);
   });
 });

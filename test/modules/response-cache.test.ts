@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MAX_TOKEN_LENGTH } from '../../src/auth/tokens.js';
-import { bearer, buildTestApp, errorBody, signedIn, type TestContext } from '../helpers.js';
+import { apiOf, bearer, buildTestApp, errorBody, signedIn, type TestContext } from '../helpers.js';
 import { nextLinkShape } from '../links.js';
 
 let ctx: TestContext;
@@ -16,7 +16,7 @@ before(async () => {
 after(() => ctx.app.close());
 
 const get = (app: TestContext['app'], url: string, headers = user) =>
-  app.inject({ method: 'GET', url, headers });
+  apiOf(app).with(headers).get(url);
 
 function cacheOf(app: TestContext['app']) {
   assert.ok(app.catalogCache, 'the cache is on');
@@ -70,12 +70,7 @@ describe('Unknown query parameters', () => {
     const names = async (url: string) =>
       (await get(ctx.app, url)).json<{ name: string }[]>().map((genre) => genre.name);
     assert.ok(!(await names('/genres/?per_page=100&_=1')).includes('Cache variant'));
-    const created = await ctx.app.inject({
-      method: 'POST',
-      url: '/genres/',
-      headers: admin,
-      payload: { name: 'Cache variant' },
-    });
+    const created = await ctx.api.with(admin).post('/genres/', { name: 'Cache variant' });
     assert.equal(created.statusCode, 201);
     assert.ok((await names('/genres/?per_page=100&_=2')).includes('Cache variant'));
   });
@@ -108,12 +103,7 @@ describe('Bounded caches', () => {
       const rating = async () =>
         (await get(uncached.app, '/movies/2?_=1', reader)).json<{ rating: number }>().rating;
       assert.equal(await rating(), 7.8);
-      await uncached.app.inject({
-        method: 'PATCH',
-        url: '/movies/2',
-        headers: writer,
-        payload: { rating: 9.1 },
-      });
+      await uncached.api.with(writer).patch('/movies/2', { rating: 9.1 });
       assert.equal(await rating(), 9.1);
       const paged = await get(uncached.app, '/genres/?per_page=5&_=x', reader);
       assert.equal(paged.statusCode, 200);

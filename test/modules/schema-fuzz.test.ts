@@ -182,7 +182,7 @@ before(async () => {
   callers.user = (await signedIn(ctx, 'fuzz-user')).headers;
   callers.admin = (await signedIn(ctx, 'fuzz-admin', 'admin')).headers;
   victimId = (await signedIn(ctx, 'fuzz-victim')).id;
-  const doc = (await ctx.app.inject({ method: 'GET', url: '/openapi.json' })).json<{
+  const doc = (await ctx.api.get('/openapi.json')).json<{
     paths: Record<string, Record<string, OpenApiOperation>>;
   }>();
   operations = Object.entries(doc.paths).flatMap(([path, byMethod]) =>

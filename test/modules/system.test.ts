@@ -12,10 +12,10 @@ after(() => ctx.app.close());
 
 describe('Health', () => {
   it('When the process runs, then /health is 200 ok and /ready is 200 while the database answers', async () => {
-    const health = await ctx.app.inject({ method: 'GET', url: '/health' });
+    const health = await ctx.api.get('/health');
     assert.equal(health.statusCode, 200);
     assert.deepEqual(health.json(), { status: 'ok' });
-    const ready = await ctx.app.inject({ method: 'GET', url: '/ready/' });
+    const ready = await ctx.api.get('/ready/');
     assert.equal(ready.statusCode, 200);
   });
 
@@ -37,7 +37,7 @@ describe('Health', () => {
 
 describe('Errors and headers', () => {
   it('When a route is unknown, then 404 JSON', async () => {
-    const response = await ctx.app.inject({ method: 'GET', url: '/nowhere' });
+    const response = await ctx.api.get('/nowhere');
     assert.equal(response.statusCode, 404);
     assert.equal(errorBody(response).code, 'not_found');
     assert.match(String(response.headers['content-type']), /application\/json/);
@@ -52,7 +52,7 @@ describe('Errors and headers', () => {
       ['POST', '/health', ['GET', 'HEAD']],
     ];
     for (const [method, url, allowed] of cases) {
-      const response = await ctx.app.inject({ method: method as 'GET', url });
+      const response = await ctx.api.request(method as 'GET', url);
       assert.equal(response.statusCode, 405, `${method} ${url}`);
       assert.deepEqual(String(response.headers.allow).split(', '), allowed, `${method} ${url}`);
       assert.equal(errorBody(response).code, 'method_not_allowed');
@@ -61,7 +61,7 @@ describe('Errors and headers', () => {
 
   it('When any response goes out, then nosniff is set and X-Powered-By is not', async () => {
     for (const url of ['/health', '/movies/', '/nowhere']) {
-      const response = await ctx.app.inject({ method: 'GET', url });
+      const response = await ctx.api.get(url);
       assert.equal(response.headers['x-content-type-options'], 'nosniff', url);
       assert.equal(response.headers['x-powered-by'], undefined, url);
     }
@@ -91,7 +91,7 @@ describe('Errors and headers', () => {
 
 describe('OpenAPI and docs', () => {
   it('When /openapi.json is read, then it is OpenAPI 3.1 with every route, the bearer scheme and the error body', async () => {
-    const response = await ctx.app.inject({ method: 'GET', url: '/openapi.json' });
+    const response = await ctx.api.get('/openapi.json');
     assert.equal(response.statusCode, 200);
     const doc = response.json<{
       openapi: string;
@@ -137,15 +137,12 @@ describe('OpenAPI and docs', () => {
   });
 
   it('When /docs is opened, then Swagger UI is served from the package', async () => {
-    const page = await ctx.app.inject({ method: 'GET', url: '/docs/' });
+    const page = await ctx.api.get('/docs/');
     assert.equal(page.statusCode, 200);
     assert.match(String(page.headers['content-type']), /text\/html/);
     assert.match(page.body, /swagger-ui/i);
     assert.doesNotMatch(page.body, /https?:\/\/(cdn|unpkg)/);
-    const bundle = await ctx.app.inject({
-      method: 'GET',
-      url: '/docs/static/swagger-ui-bundle.js',
-    });
+    const bundle = await ctx.api.get('/docs/static/swagger-ui-bundle.js');
     assert.equal(bundle.statusCode, 200);
   });
 });

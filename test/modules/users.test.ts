@@ -20,12 +20,7 @@ before(async () => {
 after(() => ctx.app.close());
 
 const register = (payload: unknown, headers: Record<string, string> = {}) =>
-  ctx.app.inject({
-    method: 'POST',
-    url: '/users/',
-    headers,
-    payload: payload as Record<string, unknown>,
-  });
+  ctx.api.with(headers).post('/users/', payload as Record<string, unknown>);
 
 describe('POST /users/ (registration)', () => {
   it('When anyone registers, then 201 with Location and the public user only', async () => {
@@ -143,25 +138,18 @@ describe('POST /users/ (registration)', () => {
 
 describe('Reading users', () => {
   it('When an admin lists users, then all of them; a user gets 403', async () => {
-    const listed = await ctx.app.inject({ method: 'GET', url: '/users/', headers: admin });
+    const listed = await ctx.api.with(admin).get('/users/');
     assert.equal(listed.statusCode, 200);
     assert.ok(listed.json<unknown[]>().length >= 2);
     assert.doesNotMatch(listed.body, /pbkdf2|password/);
     const user = await signedIn(ctx, 'curious');
-    assert.equal(
-      (await ctx.app.inject({ method: 'GET', url: '/users/', headers: user.headers })).statusCode,
-      403,
-    );
+    assert.equal((await ctx.api.as(user).get('/users/')).statusCode, 403);
   });
 
   it('When a user reads themself, then 200; another user, then 403; a missing user as admin, 404', async () => {
     const me = await signedIn(ctx, 'reader-me');
     const other = await signedIn(ctx, 'reader-other');
-    const own = await ctx.app.inject({
-      method: 'GET',
-      url: `/users/${me.id}/`,
-      headers: me.headers,
-    });
+    const own = await ctx.api.as(me).get(`/users/${me.id}/`);
     assert.deepEqual(own.json(), {
       id: me.id,
       username: 'reader-me',
@@ -171,102 +159,53 @@ describe('Reading users', () => {
       surname: '',
       favourite_genre: null,
     });
-    const foreign = await ctx.app.inject({
-      method: 'GET',
-      url: `/users/${other.id}`,
-      headers: me.headers,
-    });
+    const foreign = await ctx.api.as(me).get(`/users/${other.id}`);
     assert.equal(foreign.statusCode, 403);
-    const malformedAsUser = await ctx.app.inject({
-      method: 'GET',
-      url: '/users/abc',
-      headers: me.headers,
-    });
+    const malformedAsUser = await ctx.api.as(me).get('/users/abc');
     assert.equal(malformedAsUser.statusCode, 403, 'not your own user comes before a malformed id');
-    assert.equal(
-      (await ctx.app.inject({ method: 'GET', url: '/users/abc', headers: admin })).statusCode,
-      400,
-    );
-    assert.equal(
-      (await ctx.app.inject({ method: 'GET', url: '/users/99999', headers: admin })).statusCode,
-      404,
-    );
+    assert.equal((await ctx.api.with(admin).get('/users/abc')).statusCode, 400);
+    assert.equal((await ctx.api.with(admin).get('/users/99999')).statusCode, 404);
   });
 });
 
 describe('Changing users', () => {
   it('When a user PUTs themself without password and role, then they stay', async () => {
     const me = await signedIn(ctx, 'renamer');
-    const response = await ctx.app.inject({
-      method: 'PUT',
-      url: `/users/${me.id}`,
-      headers: me.headers,
-      payload: { id: me.id, username: 'renamed', role: 'user' },
-    });
+    const response = await ctx.api
+      .as(me)
+      .put(`/users/${me.id}`, { id: me.id, username: 'renamed', role: 'user' });
     assert.equal(response.statusCode, 204);
     await login(ctx, 'renamed', 'renamer-password');
-    const missingUsername = await ctx.app.inject({
-      method: 'PUT',
-      url: `/users/${me.id}`,
-      headers: me.headers,
-      payload: { password: 'new password' },
-    });
+    const missingUsername = await ctx.api
+      .as(me)
+      .put(`/users/${me.id}`, { password: 'new password' });
     assert.equal(missingUsername.statusCode, 400);
   });
 
   it('When a rename keeps the refresh tokens, then they still work', async () => {
     const me = await signedIn(ctx, 'keeps-tokens');
-    await ctx.app.inject({
-      method: 'PATCH',
-      url: `/users/${me.id}`,
-      headers: me.headers,
-      payload: { username: 'kept-tokens' },
-    });
-    const refreshed = await ctx.app.inject({
-      method: 'PUT',
-      url: '/auth/',
-      payload: { refresh_token: me.tokens.refresh_token },
-    });
+    await ctx.api.as(me).patch(`/users/${me.id}`, { username: 'kept-tokens' });
+    const refreshed = await ctx.api.put('/auth/', { refresh_token: me.tokens.refresh_token });
     assert.equal(refreshed.statusCode, 201);
   });
 
   it('When a user raises their own role, then 403 even with other invalid fields, and the role stays', async () => {
     const me = await signedIn(ctx, 'climber');
     for (const method of ['PUT', 'PATCH'] as const) {
-      const response = await ctx.app.inject({
-        method,
-        url: `/users/${me.id}`,
-        headers: me.headers,
-        payload: { username: 'climber', role: 'admin' },
-      });
+      const response = await ctx.api
+        .as(me)
+        .request(method, `/users/${me.id}`, { username: 'climber', role: 'admin' });
       assert.equal(response.statusCode, 403, method);
-      const invalidToo = await ctx.app.inject({
-        method,
-        url: `/users/${me.id}`,
-        headers: me.headers,
-        payload: { username: '', role: 'admin', junk: 1 },
-      });
+      const invalidToo = await ctx.api
+        .as(me)
+        .request(method, `/users/${me.id}`, { username: '', role: 'admin', junk: 1 });
       assert.equal(invalidToo.statusCode, 403, method);
     }
-    const weird = await ctx.app.inject({
-      method: 'PATCH',
-      url: `/users/${me.id}`,
-      headers: me.headers,
-      payload: { role: 'superuser' },
-    });
+    const weird = await ctx.api.as(me).patch(`/users/${me.id}`, { role: 'superuser' });
     assert.equal(weird.statusCode, 403);
-    const own = await ctx.app.inject({
-      method: 'GET',
-      url: `/users/${me.id}`,
-      headers: me.headers,
-    });
+    const own = await ctx.api.as(me).get(`/users/${me.id}`);
     assert.equal(own.json<{ role: string }>().role, 'user');
-    const sameRole = await ctx.app.inject({
-      method: 'PATCH',
-      url: `/users/${me.id}`,
-      headers: me.headers,
-      payload: { role: 'user' },
-    });
+    const sameRole = await ctx.api.as(me).patch(`/users/${me.id}`, { role: 'user' });
     assert.equal(sameRole.statusCode, 204);
   });
 
@@ -275,36 +214,18 @@ describe('Changing users', () => {
     const other = await signedIn(ctx, 'victim');
     for (const method of ['PUT', 'PATCH', 'DELETE'] as const) {
       const payload = method === 'DELETE' ? undefined : { username: 'pwned' };
-      const response = await ctx.app.inject({
-        method,
-        url: `/users/${other.id}`,
-        headers: me.headers,
-        payload,
-      });
+      const response = await ctx.api.as(me).request(method, `/users/${other.id}`, payload);
       assert.equal(response.statusCode, 403, method);
     }
   });
 
   it('When an admin promotes a user, then the next refresh carries the new role', async () => {
     const me = await signedIn(ctx, 'promoted');
-    const response = await ctx.app.inject({
-      method: 'PATCH',
-      url: `/users/${me.id}`,
-      headers: admin,
-      payload: { role: 'admin' },
-    });
+    const response = await ctx.api.with(admin).patch(`/users/${me.id}`, { role: 'admin' });
     assert.equal(response.statusCode, 204);
-    const refreshed = await ctx.app.inject({
-      method: 'PUT',
-      url: '/auth/',
-      payload: { refresh_token: me.tokens.refresh_token },
-    });
+    const refreshed = await ctx.api.put('/auth/', { refresh_token: me.tokens.refresh_token });
     const token = refreshed.json<{ access_token: string }>().access_token;
-    const list = await ctx.app.inject({
-      method: 'GET',
-      url: '/users/',
-      headers: { authorization: `Bearer ${token}` },
-    });
+    const list = await ctx.api.as(token).get('/users/');
     assert.equal(list.statusCode, 200);
   });
 
@@ -317,12 +238,7 @@ describe('Changing users', () => {
         .where('id', '=', me.id)
         .executeTakeFirstOrThrow()
     ).password_hash;
-    const response = await ctx.app.inject({
-      method: 'PATCH',
-      url: `/users/${me.id}`,
-      headers: me.headers,
-      payload: { password: 'a brand new one' },
-    });
+    const response = await ctx.api.as(me).patch(`/users/${me.id}`, { password: 'a brand new one' });
     assert.equal(response.statusCode, 204);
     const hashAfter = (
       await ctx.db
@@ -333,16 +249,11 @@ describe('Changing users', () => {
     ).password_hash;
     assert.notEqual(hashAfter, hashBefore);
     assert.match(hashAfter, /^pbkdf2_sha256\$\d+\$/);
-    const refresh = await ctx.app.inject({
-      method: 'PUT',
-      url: '/auth/',
-      payload: { refresh_token: me.tokens.refresh_token },
-    });
+    const refresh = await ctx.api.put('/auth/', { refresh_token: me.tokens.refresh_token });
     assert.equal(refresh.statusCode, 401);
-    const oldLogin = await ctx.app.inject({
-      method: 'POST',
-      url: '/auth/',
-      payload: { username: 'rotator', password: 'rotator-password' },
+    const oldLogin = await ctx.api.post('/auth/', {
+      username: 'rotator',
+      password: 'rotator-password',
     });
     assert.equal(oldLogin.statusCode, 401);
     await login(ctx, 'rotator', 'a brand new one');
@@ -351,12 +262,7 @@ describe('Changing users', () => {
   it('When the new username is taken, then 409', async () => {
     const me = await signedIn(ctx, 'dup-one');
     await createUser(ctx, 'dup-two', 'long enough');
-    const response = await ctx.app.inject({
-      method: 'PATCH',
-      url: `/users/${me.id}`,
-      headers: me.headers,
-      payload: { username: 'DUP-TWO' },
-    });
+    const response = await ctx.api.as(me).patch(`/users/${me.id}`, { username: 'DUP-TWO' });
     assert.equal(response.statusCode, 409);
   });
 });
@@ -364,29 +270,13 @@ describe('Changing users', () => {
 describe('Deleting users', () => {
   it('When a user deletes themself, then their access token finds no user and their refresh token is dead', async () => {
     const me = await signedIn(ctx, 'leaver');
-    const response = await ctx.app.inject({
-      method: 'DELETE',
-      url: `/users/${me.id}`,
-      headers: me.headers,
-    });
+    const response = await ctx.api.as(me).delete(`/users/${me.id}`);
     assert.equal(response.statusCode, 204);
-    const own = await ctx.app.inject({
-      method: 'GET',
-      url: `/users/${me.id}`,
-      headers: me.headers,
-    });
+    const own = await ctx.api.as(me).get(`/users/${me.id}`);
     assert.equal(own.statusCode, 404);
-    const refresh = await ctx.app.inject({
-      method: 'PUT',
-      url: '/auth/',
-      payload: { refresh_token: me.tokens.refresh_token },
-    });
+    const refresh = await ctx.api.put('/auth/', { refresh_token: me.tokens.refresh_token });
     assert.equal(refresh.statusCode, 401);
-    assert.equal(
-      (await ctx.app.inject({ method: 'DELETE', url: `/users/${me.id}`, headers: admin }))
-        .statusCode,
-      404,
-    );
+    assert.equal((await ctx.api.with(admin).delete(`/users/${me.id}`)).statusCode, 404);
   });
 });
 
@@ -399,7 +289,7 @@ describe('Registration limits', () => {
 
   it('When one address registers too often, then 429 with Retry-After; failed attempts count too', async () => {
     const attempt = (username: string, password = 'long enough') =>
-      limited.app.inject({ method: 'POST', url: '/users/', payload: { username, password } });
+      limited.api.post('/users/', { username, password });
     assert.equal((await attempt('r1')).statusCode, 201);
     assert.equal((await attempt('r2', 'short')).statusCode, 400);
     assert.equal((await attempt('r1')).statusCode, 409);
@@ -407,24 +297,20 @@ describe('Registration limits', () => {
     assert.equal(blocked.statusCode, 429);
     assert.ok(Number(blocked.headers['retry-after']) > 0);
     assert.equal(errorBody(blocked).code, 'too_many_requests');
-    const otherAddress = await limited.app.inject({
-      method: 'POST',
-      url: '/users/',
-      remoteAddress: '10.9.9.9',
-      payload: { username: 'r5', password: 'long enough' },
-    });
+    const otherAddress = await limited.api.post(
+      '/users/',
+      { username: 'r5', password: 'long enough' },
+      { remoteAddress: '10.9.9.9' },
+    );
     assert.equal(otherAddress.statusCode, 201);
   });
 
   it('When an admin creates users, then no limit applies', async () => {
     const boss = await signedIn(limited, 'limit-boss', 'admin');
     for (let i = 0; i < 5; i += 1) {
-      const response = await limited.app.inject({
-        method: 'POST',
-        url: '/users/',
-        headers: boss.headers,
-        payload: { username: `made-${i}`, password: 'long enough' },
-      });
+      const response = await limited.api
+        .as(boss)
+        .post('/users/', { username: `made-${i}`, password: 'long enough' });
       assert.equal(response.statusCode, 201);
     }
   });

@@ -10,8 +10,7 @@ before(async () => {
 });
 after(() => ctx.app.close());
 
-const refresh = (token: string) =>
-  ctx.app.inject({ method: 'PUT', url: '/auth/', payload: { refresh_token: token } });
+const refresh = (token: string) => ctx.api.put('/auth/', { refresh_token: token });
 
 async function insertFamily(userId: number, id: string, expiresAt: number): Promise<void> {
   await ctx.db
@@ -47,11 +46,7 @@ describe('purgeOnce', () => {
     const windowMs = ctx.config.loginFailureWindow * 1000;
     const keeper = await signedIn(ctx, 'keeper');
     const leaver = await signedIn(ctx, 'leaver');
-    await ctx.app.inject({
-      method: 'DELETE',
-      url: '/auth/',
-      payload: { refresh_token: leaver.tokens.refresh_token },
-    });
+    await ctx.api.delete('/auth/', { refresh_token: leaver.tokens.refresh_token });
     await insertFamily(keeper.id, 'expired-long-ago', now - 10 * 60_000);
     await insertFamily(keeper.id, 'expired-yesterday', now - 24 * 3600_000);
     await insertFamily(keeper.id, 'within-clock-leeway', now - 10_000);
