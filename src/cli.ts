@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
-import { loadConfigOrExit } from './boot.js';
-import { sqliteFileOf } from './config.js';
+import { loadConfigOrExit, shellDatabaseUrl, sqliteFileOf } from './config.js';
 import { copyDatabase } from './db/copy.js';
 import { openDatabase } from './db/database.js';
 import { importFlaskCatalog, InvalidRowsError } from './import/flask-import.js';
@@ -39,7 +38,7 @@ async function copyToPostgres(from: string, to: string | undefined): Promise<str
   const sourceUrl = from.startsWith('sqlite:') ? from : `sqlite:${from}`;
   const file = sqliteFileOf(sourceUrl);
   if (file === null || !existsSync(file)) throw new UsageError(`no SQLite database at ${from}`);
-  const targetUrl = to ?? process.env.DATABASE_URL;
+  const targetUrl = to ?? shellDatabaseUrl();
   if (!targetUrl || !/^postgres(ql)?:\/\//.test(targetUrl)) {
     throw new UsageError('--to must be a postgres:// URL (or set DATABASE_URL to one)');
   }
