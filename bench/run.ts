@@ -289,7 +289,7 @@ async function scaleCase(databaseUrl: string, label: string): Promise<string[]> 
   await runToEnd(
     process.execPath,
     [
-      'dist/cli.js',
+      'dist/cli/main.js',
       'create-user',
       '--username',
       'scale-reader',
@@ -390,7 +390,7 @@ async function main(): Promise<void> {
   await runToEnd('npm', ['run', 'build', '--silent'], { ...process.env } as Record<string, string>);
   for (const [role, credentials] of Object.entries(users)) {
     const args = [
-      'dist/cli.js',
+      'dist/cli/main.js',
       'create-user',
       '--username',
       credentials.username,
