@@ -46,7 +46,7 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
   {
-    files: ['src/cli.ts', 'bench/**', 'scripts/**', 'e2e/**'],
+    files: ['src/cli/**', 'bench/**', 'scripts/**', 'e2e/**'],
     rules: { 'no-console': 'off' },
   },
 );

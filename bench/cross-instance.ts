@@ -121,7 +121,7 @@ async function main(): Promise<void> {
   try {
     await runToEnd(
       process.execPath,
-      ['--import', 'tsx', 'src/cli.ts', 'create-user', '--username', 'bench-writer'].concat([
+      ['--import', 'tsx', 'src/cli/main.ts', 'create-user', '--username', 'bench-writer'].concat([
         '--password',
         'bench-writer-password',
         '--role',

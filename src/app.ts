@@ -1,5 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { createGuards } from './auth/authenticate.js';
 import { HashGate } from './auth/hash-gate.js';
 import {
@@ -11,10 +11,10 @@ import { authRoutes } from './auth/routes.js';
 import { authPurgeTasks } from './auth/purge-tasks.js';
 import { createAuthService } from './auth/service.js';
 import { TokenService } from './auth/tokens.js';
-import type { Config } from './config.js';
+import { BODY_LIMIT_BYTES, type Config } from './config.js';
 import type { Database } from './db/schema.js';
 import { AppError } from './errors.js';
-import { dialectOf, poolUsageOf } from './db/database.js';
+import { dialectOf, pingDatabase, poolUsageOf } from './db/database.js';
 import { startPurging } from './db/purge.js';
 import { startCatalogCache } from './catalog-cache-setup.js';
 import { catalogCacheHooks } from './http/catalog-cache-hooks.js';
@@ -55,8 +55,6 @@ export interface AppDeps {
   readonly logger?: FastifyBaseLogger;
 }
 
-const BODY_LIMIT = 64 * 1024;
-
 export async function buildApp({
   config,
   db,
@@ -65,11 +63,8 @@ export async function buildApp({
 }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger ?? createLogger(config.logLevel),
-    bodyLimit: BODY_LIMIT,
-    trustProxy:
-      typeof config.trustProxy === 'number'
-        ? (_address: string, hop: number) => hop < (config.trustProxy as number)
-        : config.trustProxy,
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: config.trustProxyOption,
     routerOptions: { ignoreTrailingSlash: true },
     frameworkErrors: frameworkErrorHandler(config.corsOrigins),
     clientErrorHandler: clientErrorHandler(config.corsOrigins),
@@ -146,9 +141,7 @@ export async function buildApp({
   app.addHook('onClose', async () => purger.stop());
 
   await app.register(healthRoutes, {
-    pingDatabase: async () => {
-      await sql`select 1`.execute(db);
-    },
+    pingDatabase: () => pingDatabase(db),
   });
   const catalogCache = await startCatalogCache(app, config, db);
   app.decorate('catalogCache', catalogCache);

@@ -1,14 +1,14 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { buildApp } from './app.js';
 import { lowerHashingPriority } from './auth/hash-priority.js';
-import { loadConfigOrExit } from './boot.js';
+import { loadConfigOrExit } from './config.js';
 import { openPreparedDatabase } from './db/prepare.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
 const config = loadConfigOrExit();
 // First, while nothing else has started libuv's worker pool.
-const reniced = await lowerHashingPriority();
+const reniced = await lowerHashingPriority(config.threadPoolSize);
 const logger: { current?: FastifyBaseLogger } = {};
 const database = await openPreparedDatabase(config, {
   onPoolError: (error) => logger.current?.warn({ err: error }, 'database connection lost'),

@@ -21,13 +21,13 @@ function cpuTicksByThread(): Map<number, number> {
  * Password hashing runs on libuv's worker threads. On Linux each thread has its own nice value:
  * lowering the workers' priority keeps the event loop (every other request) responsive during a
  * burst of logins, while hashes still get every cycle the event loop leaves. The workers are
- * found as the threads that burn CPU while a few hashes run. Returns how many were changed;
+ * found as the threads that burn CPU while one hash per worker (poolSize, libuv's
+ * UV_THREADPOOL_SIZE) runs. Returns how many were changed;
  * 0 where this is not possible (not Linux, no /proc).
  */
-export async function lowerHashingPriority(): Promise<number> {
+export async function lowerHashingPriority(poolSize: number): Promise<number> {
   try {
     const before = cpuTicksByThread();
-    const poolSize = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
     await Promise.all(
       Array.from({ length: poolSize }, () => pbkdf2Async('x', 'y', 60_000, 32, 'sha256')),
     );

@@ -1,7 +1,7 @@
 import SqliteDatabase from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { sqliteFileOf } from '../config.js';
 import type { Database } from './schema.js';
@@ -106,4 +106,9 @@ export function openDatabase(databaseUrl: string, options: DatabaseOptions = {})
   return dialectOf(databaseUrl) === 'sqlite'
     ? openSqlite(databaseUrl, options.readonly ?? false)
     : openPostgres(databaseUrl, options);
+}
+
+/** The health check's round trip: resolves once the database answered a trivial query. */
+export async function pingDatabase(db: Kysely<Database>): Promise<void> {
+  await sql`select 1`.execute(db);
 }

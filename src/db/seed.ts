@@ -1,13 +1,10 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Dialect } from './database.js';
-import type { Database, MovieRow } from './schema.js';
+import { insertCatalog, type Catalog } from './bulk-load.js';
+import type { Database } from './schema.js';
 import demoCatalog from './seed/movies-seed.json' with { type: 'json' };
 
-export interface Catalog {
-  genres: { id: number; name: string }[];
-  directors: { id: number; name: string }[];
-  movies: Omit<MovieRow, 'title_key'>[];
-}
+export type { Catalog } from './bulk-load.js';
 
 export const DEMO_CATALOG: Catalog = demoCatalog;
 
@@ -45,23 +42,7 @@ export async function loadCatalog(
   catalog: Catalog,
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    if (catalog.genres.length > 0) {
-      await trx
-        .insertInto('genres')
-        .values(
-          catalog.genres.map((g) => ({ id: g.id, name: g.name, name_key: g.name.toLowerCase() })),
-        )
-        .execute();
-    }
-    if (catalog.directors.length > 0) {
-      await trx.insertInto('directors').values(catalog.directors).execute();
-    }
-    if (catalog.movies.length > 0) {
-      await trx
-        .insertInto('movies')
-        .values(catalog.movies.map((m) => ({ ...m, title_key: m.title.toLowerCase() })))
-        .execute();
-    }
+    await insertCatalog(trx, catalog);
     await resetIdentitySequences(trx, dialect);
   });
 }

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { BODY_LIMIT_BYTES } from '../config.js';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import { AppError, serviceUnavailable, type ErrorCode } from '../errors.js';
 import { validationErrorsOf, type SchemaIssue } from './validation-messages.js';
@@ -19,7 +20,7 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
 // Fastify's own messages may quote parser or library text; clients get ours instead.
 const MESSAGE_BY_FASTIFY_CODE: Record<string, string> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Content-Type must be application/json',
-  FST_ERR_CTP_BODY_TOO_LARGE: 'Request body is larger than 64 KiB',
+  FST_ERR_CTP_BODY_TOO_LARGE: `Request body is larger than ${BODY_LIMIT_BYTES / 1024} KiB`,
   FST_ERR_CTP_EMPTY_JSON_BODY: 'Request body is empty',
   FST_ERR_CTP_INVALID_JSON_BODY: 'Request body is not valid JSON',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Content-Length does not match the body',

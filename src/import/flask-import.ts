@@ -1,8 +1,15 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { legacyFlaskHash } from '../auth/password.js';
+import {
+  deleteCatalog,
+  insertCatalog,
+  insertUsersWithHashes,
+  listUserKeys,
+} from '../db/bulk-load.js';
 import type { Dialect } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { catalogIsEmpty, resetIdentitySequences } from '../db/seed.js';
+import { textKeyOf } from '../shared/text-key.js';
 import type { FlaskData } from './flask-source.js';
 import { validateFlaskData, type ImportRows } from './flask-validate.js';
 
@@ -30,29 +37,19 @@ export class InvalidRowsError extends Error {
   }
 }
 
-const BATCH = 500;
-
-async function insertInBatches<T>(
-  rows: T[],
-  insert: (batch: T[]) => Promise<unknown>,
-): Promise<void> {
-  for (let start = 0; start < rows.length; start += BATCH)
-    await insert(rows.slice(start, start + BATCH));
-}
-
 // Users whose id or username the target already has cannot come in as they are.
 async function userConflicts(
-  trx: Transaction<Database>,
+  trx: Kysely<Database>,
   users: ImportRows['users'],
 ): Promise<Map<number, string>> {
-  const existing = await trx.selectFrom('users').select(['id', 'username_key']).execute();
+  const existing = await listUserKeys(trx);
   const ids = new Set(existing.map((user) => user.id));
   const names = new Set(existing.map((user) => user.username_key));
   const conflicts = new Map<number, string>();
   for (const user of users) {
     if (ids.has(user.id))
       conflicts.set(user.id, `user ${user.id}: the target already has a user with this id`);
-    else if (names.has(user.username.toLowerCase())) {
+    else if (names.has(textKeyOf(user.username))) {
       conflicts.set(
         user.id,
         `user ${user.id}: the target already has a user named "${user.username}"`,
@@ -76,47 +73,26 @@ export async function importFlaskCatalog(
       if (!options.replace) {
         throw new ImportRefused('the database already holds catalog rows; --replace replaces them');
       }
-      await trx.deleteFrom('movies').execute();
-      await trx.deleteFrom('genres').execute();
-      await trx.deleteFrom('directors').execute();
+      await deleteCatalog(trx);
     }
     const conflicts = await userConflicts(trx, rows.users);
     if (conflicts.size > 0 && !options.skipInvalid)
       throw new InvalidRowsError([...problems, ...conflicts.values()]);
     const users = rows.users.filter((user) => !conflicts.has(user.id));
 
-    await insertInBatches(rows.genres, (batch) =>
-      trx
-        .insertInto('genres')
-        .values(batch.map((g) => ({ ...g, name_key: g.name.toLowerCase() })))
-        .execute(),
-    );
-    await insertInBatches(rows.directors, (batch) =>
-      trx.insertInto('directors').values(batch).execute(),
-    );
-    await insertInBatches(rows.movies, (batch) =>
-      trx
-        .insertInto('movies')
-        .values(batch.map((m) => ({ ...m, title_key: m.title.toLowerCase() })))
-        .execute(),
-    );
-    await insertInBatches(users, (batch) =>
-      trx
-        .insertInto('users')
-        .values(
-          batch.map((user) => ({
-            id: user.id,
-            username: user.username,
-            username_key: user.username.toLowerCase(),
-            role: user.role,
-            password_hash: legacyFlaskHash(
-              user.legacyDigest,
-              options.legacySalt,
-              options.legacyIterations,
-            ),
-          })),
-        )
-        .execute(),
+    await insertCatalog(trx, rows);
+    await insertUsersWithHashes(
+      trx,
+      users.map((user) => ({
+        id: user.id,
+        username: user.username,
+        role: user.role,
+        password_hash: legacyFlaskHash(
+          user.legacyDigest,
+          options.legacySalt,
+          options.legacyIterations,
+        ),
+      })),
     );
     await resetIdentitySequences(trx, dialect);
     return {

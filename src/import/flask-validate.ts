@@ -2,14 +2,16 @@ import type { MovieRow } from '../db/schema.js';
 import { MAX_ID } from '../http/schemas.js';
 import { usernameProblem } from '../modules/users/service.js';
 import { isHttpUrl } from '../shared/http-url.js';
+import { MOVIE_LIMITS, NAME_LENGTH, ROLES, type Role } from '../shared/limits.js';
 import { unstorableTextProblem } from '../shared/storable-text.js';
+import { textKeyOf } from '../shared/text-key.js';
 import type { FlaskData } from './flask-source.js';
 
 export interface ImportRows {
   genres: { id: number; name: string }[];
   directors: { id: number; name: string }[];
   movies: Omit<MovieRow, 'title_key'>[];
-  users: { id: number; username: string; legacyDigest: string; role: 'user' | 'admin' }[];
+  users: { id: number; username: string; legacyDigest: string; role: Role }[];
 }
 
 export interface Validated {
@@ -19,6 +21,7 @@ export interface Validated {
 }
 
 const codePoints = (text: string) => [...text].length;
+const isRole = (value: unknown): value is Role => ROLES.some((role) => role === value);
 const isId = (value: unknown): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_ID;
 
@@ -41,9 +44,9 @@ function namedRows(
   for (const row of source) {
     const issues: string[] = [];
     if (!isId(row.id)) issues.push('id must be a positive integer');
-    const nameIssue = textProblem(row.name, 'name', 1, 255);
+    const nameIssue = textProblem(row.name, 'name', NAME_LENGTH.min, NAME_LENGTH.max);
     if (nameIssue) issues.push(nameIssue);
-    const key = typeof row.name === 'string' ? row.name.toLowerCase() : '';
+    const key = typeof row.name === 'string' ? textKeyOf(row.name) : '';
     if (unique && !nameIssue && seen.has(key))
       issues.push(`name repeats ${kind} ${seen.get(key)} (ignoring case)`);
     if (issues.length > 0) {
@@ -76,28 +79,45 @@ export function validateFlaskData(data: FlaskData): Validated {
   for (const movie of data.movies) {
     const issues: string[] = [];
     if (!isId(movie.id)) issues.push('id must be a positive integer');
-    const titleIssue = textProblem(movie.title, 'title', 1, 255);
+    const titleIssue = textProblem(
+      movie.title,
+      'title',
+      MOVIE_LIMITS.title.min,
+      MOVIE_LIMITS.title.max,
+    );
     if (titleIssue) issues.push(titleIssue);
     const description = movie.description ?? '';
-    const descriptionIssue = textProblem(description, 'description', 0, 5000);
+    const descriptionIssue = textProblem(
+      description,
+      'description',
+      0,
+      MOVIE_LIMITS.description.max,
+    );
     if (descriptionIssue) issues.push(descriptionIssue);
     const trailer = movie.trailer ?? '';
     if (
       typeof trailer !== 'string' ||
-      (trailer !== '' && (!isHttpUrl(trailer) || codePoints(trailer) > 2048))
+      (trailer !== '' && (!isHttpUrl(trailer) || codePoints(trailer) > MOVIE_LIMITS.trailer.max))
     ) {
       issues.push('trailer must be an http(s) URL or empty');
     }
     const year = movie.year ?? null;
+    const years = MOVIE_LIMITS.year;
     if (
       year !== null &&
-      !(Number.isInteger(year) && (year as number) >= 1888 && (year as number) <= 2100)
+      !(Number.isInteger(year) && (year as number) >= years.min && (year as number) <= years.max)
     ) {
-      issues.push(`year must be between 1888 and 2100 (is ${String(year)})`);
+      issues.push(`year must be between ${years.min} and ${years.max} (is ${String(year)})`);
     }
     const rating = movie.rating ?? null;
-    if (rating !== null && !(typeof rating === 'number' && rating >= 0 && rating <= 10)) {
-      issues.push(`rating must be between 0 and 10 (is ${String(rating)})`);
+    const ratings = MOVIE_LIMITS.rating;
+    if (
+      rating !== null &&
+      !(typeof rating === 'number' && rating >= ratings.min && rating <= ratings.max)
+    ) {
+      issues.push(
+        `rating must be between ${ratings.min} and ${ratings.max} (is ${String(rating)})`,
+      );
     }
     const genreId = movie.genre_id ?? null;
     if (genreId !== null && !genreIds.has(genreId as number))
@@ -130,23 +150,22 @@ export function validateFlaskData(data: FlaskData): Validated {
     const name = typeof user.username === 'string' ? user.username : null;
     const nameIssue = name === null ? 'username must be text' : usernameProblem(name);
     if (nameIssue) issues.push(`username ${nameIssue}`);
-    if (name !== null && !nameIssue && usernames.has(name.toLowerCase())) {
-      issues.push(`username repeats user ${usernames.get(name.toLowerCase())} (ignoring case)`);
+    if (name !== null && !nameIssue && usernames.has(textKeyOf(name))) {
+      issues.push(`username repeats user ${usernames.get(textKeyOf(name))} (ignoring case)`);
     }
-    if (user.role !== 'user' && user.role !== 'admin')
-      issues.push(`role "${String(user.role)}" is neither user nor admin`);
+    if (!isRole(user.role)) issues.push(`role "${String(user.role)}" is neither user nor admin`);
     const hashIssue = digestProblem(user.password);
     if (hashIssue) issues.push(hashIssue);
     if (issues.length > 0) {
       problems.push(`user ${String(user.id)}: ${issues.join('; ')}`);
       continue;
     }
-    usernames.set((name as string).toLowerCase(), user.id as number);
+    usernames.set(textKeyOf(name as string), user.id as number);
     users.push({
       id: user.id as number,
       username: name as string,
       legacyDigest: user.password as string,
-      role: user.role as 'user' | 'admin',
+      role: user.role as Role,
     });
   }
   return { rows: { genres, directors, movies, users }, problems };

@@ -1,0 +1,91 @@
+// The scale cases, run after the others or alone with npm run bench -- --scale-only.
+import { measure, table, type LoadCase } from './measure.js';
+import { explainScaleQueries } from './plans.js';
+import { generateMovies } from './generate-movies.js';
+import { peakRssMb, runToEnd } from './processes.js';
+import { SCALE_QUERIES } from './scale-queries.js';
+import { login, SECONDS, serviceEnv, startService } from './service.js';
+
+const SCALE_MOVIES = Number(process.env.BENCH_SCALE_MOVIES ?? 1_000_000);
+
+/** A catalog of SCALE_MOVIES generated movies: latency at 8 connections, peak RSS, plans. */
+export async function scaleCase(databaseUrl: string, label: string): Promise<string[]> {
+  await generateMovies(databaseUrl, SCALE_MOVIES);
+  // Unknown parameters no longer change the cache key, so the cache is switched off instead:
+  // every answer comes from the database.
+  const env = { ...serviceEnv, DATABASE_URL: databaseUrl, RESPONSE_CACHE_MB: '0' };
+  await runToEnd(
+    process.execPath,
+    [
+      'dist/cli/main.js',
+      'create-user',
+      '--username',
+      'scale-reader',
+      '--password',
+      'scale-reader-password',
+    ],
+    env,
+  );
+  const service = await startService(env);
+  try {
+    const token = await login(service.url, {
+      username: 'scale-reader',
+      password: 'scale-reader-password',
+    });
+    let seed = 42;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+    const rows: (string | number)[][] = [];
+    let bust = 0;
+    for (const query of SCALE_QUERIES) {
+      const load: LoadCase = {
+        name: query.name,
+        connections: 8,
+        headers: { authorization: `Bearer ${token}` },
+        // A unique, ignored parameter too, as a client's cache-buster would be.
+        requests: [
+          {
+            method: 'GET',
+            setupRequest: (request) => {
+              const url = query.url(random);
+              return { ...request, path: `${url}${url.includes('?') ? '&' : '?'}_=${(bust += 1)}` };
+            },
+          },
+        ],
+      };
+      const result = await measure(service.url, load, SECONDS);
+      rows.push([
+        query.name,
+        result.rps,
+        result.p50,
+        result.p99,
+        result.non2xx,
+        result.p99 < 20 ? 'met' : 'NOT met',
+      ]);
+      console.log(`  ${label} ${query.name}: ${result.rps} req/s, p99 ${result.p99} ms`);
+    }
+    const rss = peakRssMb(service.child.pid ?? 0);
+    return [
+      table(
+        [
+          `${label}, ${SCALE_MOVIES.toLocaleString('en')} movies, 8 conn`,
+          'req/s',
+          'p50 ms',
+          'p99 ms',
+          'non-2xx',
+          'p99 < 20 ms',
+        ],
+        rows,
+      ),
+      '',
+      `- server peak RSS: ${rss} MB (target: under 200 MB) — ${rss < 200 ? 'met' : 'NOT met'}`,
+      '',
+      'Plans (as the repository builds the queries):',
+      '',
+      '```',
+      ...(await explainScaleQueries(databaseUrl)),
+      '```',
+    ];
+  } finally {
+    await service.stop();
+  }
+}
