@@ -1,6 +1,7 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { AppError, forbidden } from '../errors.js';
-import { InvalidTokenError, type AccessClaims, type Role, type TokenService } from './tokens.js';
+import type { Role } from '../shared/limits.js';
+import { InvalidTokenError, type AccessClaims, type TokenService } from './tokens.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -1,6 +1,13 @@
 import { Type, type Static } from 'typebox';
+import { PASSWORD_LENGTH } from '../shared/limits.js';
 
 const strict = { additionalProperties: false } as const;
+
+/** A password being set; logging in takes any string up to LoginBody's cap. */
+export const Password = Type.String({
+  minLength: PASSWORD_LENGTH.min,
+  maxLength: PASSWORD_LENGTH.max,
+});
 
 export const LoginBody = Type.Object(
   { username: Type.String({ maxLength: 1024 }), password: Type.String({ maxLength: 1024 }) },

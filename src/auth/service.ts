@@ -2,14 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database, RefreshFamilyRow } from '../db/schema.js';
 import { AppError, tooManyRequests, unauthorized } from '../errors.js';
+import { textKeyOf } from '../shared/text-key.js';
 import {
-  emailKeyOf,
   findUserByEmail,
   findUserById,
   findUserByUsername,
   lockPasswordVersion,
   replaceHashIfUnchanged,
-  usernameKeyOf,
   type UserRecord,
 } from '../modules/users/repository.js';
 import { ignoredAuthEvents, type AuthEvents } from './events.js';
@@ -174,7 +173,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     /** POST /auth/: by username, matched ignoring case. */
     login: (username: string, password: string, address: string) =>
       signIn(
-        `name:${usernameKeyOf(username)}`,
+        `name:${textKeyOf(username)}`,
         () => findUserByUsername(db, username),
         password,
         address,
@@ -182,7 +181,7 @@ export function createAuthService(deps: AuthServiceDeps) {
 
     /** POST /auth/login/ (the movie website): by email, matched ignoring case. */
     loginByEmail: (email: string, password: string, address: string) =>
-      signIn(`email:${emailKeyOf(email)}`, () => findUserByEmail(db, email), password, address),
+      signIn(`email:${textKeyOf(email)}`, () => findUserByEmail(db, email), password, address),
 
     /** A password check of a signed-in user (before a change): counts like a login. */
     checkPasswordOf: (user: UserRecord, password: string, address: string) =>

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Guards } from '../../auth/authenticate.js';
 import { sendTokens } from '../../auth/routes.js';
-import { TokenPair } from '../../auth/schemas.js';
+import { Password, TokenPair } from '../../auth/schemas.js';
 import type { AuthService } from '../../auth/service.js';
 import { bearerSecurity, errorResponses, NoContent } from '../../http/schemas.js';
 import type { HashGate } from '../../auth/hash-gate.js';
@@ -21,7 +21,6 @@ export interface SiteRoutesOptions {
 }
 
 const strict = { additionalProperties: false } as const;
-const Password = Type.String({ minLength: 8, maxLength: 128 });
 const tags = ['movie website'];
 
 // The routes the course's movie website calls, beside the API's own; same rules, data and tokens.

@@ -17,26 +17,17 @@ import { idCursorOf } from '../../shared/keyset-cursor.js';
 import { assertBodyIdMatches } from '../../shared/body-id.js';
 import { unstorableTextProblem } from '../../shared/storable-text.js';
 import * as repo from './repository.js';
-import {
-  MAX_USERNAME_LENGTH,
-  type Role,
-  type UserCreate,
-  type UserPatch,
-  type UserPublic,
-  type UserReplace,
-} from './schemas.js';
+import { PASSWORD_LENGTH, USERNAME_LENGTH, type Role } from '../../shared/limits.js';
+import { type UserCreate, type UserPatch, type UserPublic, type UserReplace } from './schemas.js';
 
 const taken = () => conflict('This username is taken');
-
-const MIN_PASSWORD = 8;
-const MAX_PASSWORD = 128;
 
 const codePoints = (text: string): number => [...text].length;
 
 export function usernameProblem(username: string): string | null {
   const length = codePoints(username);
-  if (length < 1 || length > MAX_USERNAME_LENGTH)
-    return `must be 1 to ${MAX_USERNAME_LENGTH} characters long`;
+  const { min, max } = USERNAME_LENGTH;
+  if (length < min || length > max) return `must be ${min} to ${max} characters long`;
   if (/^\s|\s$/u.test(username)) return 'must not start or end with white space';
   if (/\p{Cc}/u.test(username)) return 'must not contain control characters';
   return unstorableTextProblem(username);
@@ -44,9 +35,8 @@ export function usernameProblem(username: string): string | null {
 
 export function passwordProblem(password: string): string | null {
   const length = codePoints(password);
-  return length < MIN_PASSWORD || length > MAX_PASSWORD
-    ? `must be ${MIN_PASSWORD} to ${MAX_PASSWORD} characters long`
-    : null;
+  const { min, max } = PASSWORD_LENGTH;
+  return length < min || length > max ? `must be ${min} to ${max} characters long` : null;
 }
 
 // The HTTP schemas check lengths too; these rules also guard the command line.
