@@ -43,7 +43,7 @@ import { favoriteRoutes } from './modules/favorites/routes.js';
 import { createFavoriteService } from './modules/favorites/service.js';
 import { siteRoutes } from './modules/site/routes.js';
 import { userRoutes } from './modules/users/routes.js';
-import { findCurrentRole } from './modules/users/repository.js';
+import { createUserAccounts } from './modules/users/accounts.js';
 import { createUserService } from './modules/users/service.js';
 import packageJson from '../package.json' with { type: 'json' };
 
@@ -113,7 +113,10 @@ export async function buildApp({
   const { current: kid, verified: verifiedKids } = tokens.signingKeyIds;
   // Kids are not secret; instances of one deployment should all log the same ones.
   app.log.info({ kid, verifiedKids }, 'signing tokens');
-  const guards = createGuards(tokens, config.catalogRead, (userId) => findCurrentRole(db, userId));
+  const accounts = createUserAccounts(db);
+  const guards = createGuards(tokens, config.catalogRead, (userId) =>
+    accounts.currentRoleOf(userId),
+  );
   const hashGate = new HashGate({ perClient: config.hashConcurrencyPerClient }, metrics?.auth);
   const registrations = new DatabaseRegistrationLimit(
     db,
@@ -123,6 +126,7 @@ export async function buildApp({
   );
   const authService = createAuthService({
     db,
+    accounts,
     tokens,
     throttle:
       throttle ??
