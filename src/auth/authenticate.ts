@@ -1,6 +1,7 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { AppError, forbidden } from '../errors.js';
 import type { Role } from '../shared/limits.js';
+import { isAdmin } from './role-rules.js';
 import { InvalidTokenError, type AccessClaims, type TokenService } from './tokens.js';
 
 declare module 'fastify' {
@@ -81,7 +82,7 @@ export function createGuards(
   // Only tokens that claim admin cost a look-up; a user's token can only lose by it.
   async function confirmRole(request: FastifyRequest): Promise<AccessClaims | null> {
     const auth = request.auth;
-    if (auth === null || auth.role !== 'admin' || confirmed.has(request)) return auth;
+    if (auth === null || !isAdmin(auth) || confirmed.has(request)) return auth;
     const role = await currentRoleOf(auth.userId);
     if (role === null) throw GONE_USER;
     confirmed.add(request);
@@ -93,7 +94,7 @@ export function createGuards(
     requireUser,
     requireAdmin: async (request) => {
       request.auth = authenticate(request);
-      if (request.auth.role !== 'admin' || (await confirmRole(request))?.role !== 'admin') {
+      if (!isAdmin(request.auth) || !isAdmin(await confirmRole(request))) {
         throw forbidden('Only an admin may do this');
       }
     },
@@ -101,7 +102,7 @@ export function createGuards(
       request.auth = authenticate(request);
       const { id } = request.params as { id?: string };
       if (id === String(request.auth.userId)) return;
-      if (request.auth.role !== 'admin' || (await confirmRole(request))?.role !== 'admin') {
+      if (!isAdmin(request.auth) || !isAdmin(await confirmRole(request))) {
         throw forbidden('You may only see and change your own user');
       }
     },

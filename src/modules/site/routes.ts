@@ -8,7 +8,7 @@ import type { AuthService } from '../../auth/service.js';
 import { bearerSecurity, errorResponses, NoContent } from '../../http/schemas.js';
 import type { HashGate } from '../../auth/hash-gate.js';
 import type { DatabaseRegistrationLimit } from '../../auth/login-limiter.js';
-import { limitRegistrations } from '../users/routes.js';
+import { limitRegistrations } from '../../auth/role-hooks.js';
 import { ProfilePatch, RegistrationEmail, UserPublic } from '../users/schemas.js';
 import type { UserService } from '../users/service.js';
 

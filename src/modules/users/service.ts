@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import { hashPassword } from '../../auth/password.js';
 import { revokeFamiliesOfUser } from '../../auth/refresh-token-repository.js';
-import type { AccessClaims } from '../../auth/tokens.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { Database } from '../../db/schema.js';
 import { conflict, notFound, validationError } from '../../errors.js';
@@ -17,7 +16,7 @@ import { idCursorOf } from '../../shared/keyset-cursor.js';
 import { assertBodyIdMatches } from '../../shared/body-id.js';
 import { unstorableTextProblem } from '../../shared/storable-text.js';
 import * as repo from './repository.js';
-import { PASSWORD_LENGTH, USERNAME_LENGTH, type Role } from '../../shared/limits.js';
+import { PASSWORD_LENGTH, USERNAME_LENGTH } from '../../shared/limits.js';
 import { type UserCreate, type UserPatch, type UserPublic, type UserReplace } from './schemas.js';
 
 const taken = () => conflict('This username is taken');
@@ -47,15 +46,6 @@ function assertCredentialsAllowed(input: { username?: string; password?: string 
   if (usernameIssue) errors.username = usernameIssue;
   if (passwordIssue) errors.password = passwordIssue;
   if (Object.keys(errors).length > 0) throw validationError(errors);
-}
-
-/** Only admins hand out roles; anyone else may at most restate the role they have. */
-export function mayRequestRole(
-  actor: AccessClaims | null,
-  requested: unknown,
-  current: Role,
-): boolean {
-  return actor?.role === 'admin' || requested === current;
 }
 
 export function createUserService(db: Kysely<Database>, pbkdf2Iterations: number) {
