@@ -7,6 +7,7 @@ import {
   DatabaseRegistrationLimit,
   type LoginThrottle,
 } from './auth/login-limiter.js';
+import { emailAuthRoutes } from './auth/email-routes.js';
 import { authRoutes } from './auth/routes.js';
 import { authPurgeTasks } from './auth/purge-tasks.js';
 import { createAuthService } from './auth/service.js';
@@ -41,9 +42,9 @@ import { createMovieService } from './modules/movies/service.js';
 import { namedResourceRoutes } from './modules/shared/named-resource-routes.js';
 import { favoriteRoutes } from './modules/favorites/routes.js';
 import { createFavoriteService } from './modules/favorites/service.js';
-import { siteRoutes } from './modules/site/routes.js';
 import { userRoutes } from './modules/users/routes.js';
-import { createUserAccounts } from './modules/users/accounts.js';
+import { createUserAccounts, emailRegistrationOf } from './modules/users/accounts.js';
+import { meRoutes } from './modules/users/me-routes.js';
 import { createUserService } from './modules/users/service.js';
 import packageJson from '../package.json' with { type: 'json' };
 
@@ -114,9 +115,7 @@ export async function buildApp({
   // Kids are not secret; instances of one deployment should all log the same ones.
   app.log.info({ kid, verifiedKids }, 'signing tokens');
   const accounts = createUserAccounts(db);
-  const guards = createGuards(tokens, config.catalogRead, (userId) =>
-    accounts.currentRoleOf(userId),
-  );
+  const guards = createGuards(tokens, config.catalogRead, accounts.currentRoleOf);
   const hashGate = new HashGate({ perClient: config.hashConcurrencyPerClient }, metrics?.auth);
   const registrations = new DatabaseRegistrationLimit(
     db,
@@ -191,13 +190,14 @@ export async function buildApp({
     registrations,
     hashGate,
   });
-  await app.register(siteRoutes, {
-    users: userService,
-    auth: authService,
+  await app.register(emailAuthRoutes, {
+    service: authService,
+    registration: emailRegistrationOf(userService),
     guards,
     registrations,
     hashGate,
   });
+  await app.register(meRoutes, { service: userService, auth: authService, guards, hashGate });
   await app.register(favoriteRoutes, { service: createFavoriteService(db), guards });
   return app;
 }

@@ -37,12 +37,6 @@ export const Email = Type.String({
   maxLength: EMAIL_MAX_LENGTH,
   description: 'Unique ignoring case',
 });
-/** Registering by email makes the email the username too, so it must fit a username. */
-export const RegistrationEmail = Type.String({
-  format: 'email',
-  maxLength: USERNAME_LENGTH.max,
-  description: 'Becomes the username as well, so at most as long as a username',
-});
 const ProfileText = Type.String({ maxLength: PROFILE_TEXT_MAX_LENGTH });
 /** The movie website sends the genre id as a string of digits ("4"). */
 export const FavouriteGenre = Type.Union([
@@ -98,3 +92,10 @@ export const ProfilePatch = Type.Object(
   strict,
 );
 export type ProfilePatch = Static<typeof ProfilePatch>;
+
+/** A signed-in user changing their own password: the old one is checked like a login. */
+export const PasswordChange = Type.Object(
+  { old_password: Type.String({ maxLength: 1024 }), new_password: Password },
+  strict,
+);
+export type PasswordChange = Static<typeof PasswordChange>;

@@ -125,24 +125,30 @@ export function createUserService(db: Kysely<Database>, pbkdf2Iterations: number
     });
   }
 
+  async function create(input: UserCreate & { email?: string }): Promise<UserPublic> {
+    assertCredentialsAllowed(input);
+    await assertUsernameFree(input.username);
+    if (input.email !== undefined) await assertEmailFree(input.email);
+    const passwordHash = await hashPassword(input.password, pbkdf2Iterations);
+    try {
+      return await repo.insertUser(db, {
+        username: input.username,
+        passwordHash,
+        role: input.role ?? 'user',
+        email: input.email,
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw taken();
+      throw error;
+    }
+  }
+
   return {
-    async create(input: UserCreate & { email?: string }): Promise<UserPublic> {
-      assertCredentialsAllowed(input);
-      await assertUsernameFree(input.username);
-      if (input.email !== undefined) await assertEmailFree(input.email);
-      const passwordHash = await hashPassword(input.password, pbkdf2Iterations);
-      try {
-        return await repo.insertUser(db, {
-          username: input.username,
-          passwordHash,
-          role: input.role ?? 'user',
-          email: input.email,
-        });
-      } catch (error) {
-        if (isUniqueViolation(error)) throw taken();
-        throw error;
-      }
-    },
+    create,
+
+    /** The movie website registers by email, which becomes the username too. */
+    registerByEmail: (email: string, password: string): Promise<UserPublic> =>
+      create({ username: email, email, password, role: 'user' }),
 
     async list(window: PageWindow, options: ListOptions): Promise<Page<UserPublic>> {
       const rows = await repo.listUsers(db, idPageWindowOf(window));
