@@ -7,6 +7,7 @@ import {
   DatabaseRegistrationLimit,
   type LoginThrottle,
 } from './auth/login-limiter.js';
+import { emailAuthRoutes } from './auth/email-routes.js';
 import { authRoutes } from './auth/routes.js';
 import { authPurgeTasks } from './auth/purge-tasks.js';
 import { createAuthService } from './auth/service.js';
@@ -42,9 +43,9 @@ import { movieRoutes } from './modules/movies/routes.js';
 import { createMovieService } from './modules/movies/service.js';
 import { favoriteRoutes } from './modules/favorites/routes.js';
 import { createFavoriteService } from './modules/favorites/service.js';
-import { siteRoutes } from './modules/site/routes.js';
 import { userRoutes } from './modules/users/routes.js';
-import { findCurrentRole } from './modules/users/repository.js';
+import { createUserAccounts, emailRegistrationOf } from './modules/users/accounts.js';
+import { meRoutes } from './modules/users/me-routes.js';
 import { createUserService } from './modules/users/service.js';
 import packageJson from '../package.json' with { type: 'json' };
 
@@ -109,7 +110,8 @@ export async function buildApp({
   const { current: kid, verified: verifiedKids } = tokens.signingKeyIds;
   // Kids are not secret; instances of one deployment should all log the same ones.
   app.log.info({ kid, verifiedKids }, 'signing tokens');
-  const guards = createGuards(tokens, config.catalogRead, (userId) => findCurrentRole(db, userId));
+  const accounts = createUserAccounts(db);
+  const guards = createGuards(tokens, config.catalogRead, accounts.currentRoleOf);
   const hashGate = new HashGate({ perClient: config.hashConcurrencyPerClient }, metrics?.auth);
   const registrations = new DatabaseRegistrationLimit(
     db,
@@ -119,6 +121,7 @@ export async function buildApp({
   );
   const authService = createAuthService({
     db,
+    accounts,
     tokens,
     throttle:
       throttle ??
@@ -169,13 +172,14 @@ export async function buildApp({
     registrations,
     hashGate,
   });
-  await app.register(siteRoutes, {
-    users: userService,
-    auth: authService,
+  await app.register(emailAuthRoutes, {
+    service: authService,
+    registration: emailRegistrationOf(userService),
     guards,
     registrations,
     hashGate,
   });
+  await app.register(meRoutes, { service: userService, auth: authService, guards, hashGate });
   await app.register(favoriteRoutes, { service: createFavoriteService(db), guards });
   return app;
 }

@@ -1,6 +1,8 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { AppError, forbidden } from '../errors.js';
-import { InvalidTokenError, type AccessClaims, type Role, type TokenService } from './tokens.js';
+import type { Role } from '../shared/limits.js';
+import { isAdmin } from './role-rules.js';
+import { InvalidTokenError, type AccessClaims, type TokenService } from './tokens.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,6 +23,16 @@ const NOT_BEARER = tokenError(false, 'Authorization must use the Bearer scheme')
 const EMPTY_TOKEN = tokenError(true, 'Bearer token is empty');
 const BAD_TOKEN = tokenError(true, 'Invalid or expired access token');
 const GONE_USER = tokenError(true, 'The user of this token no longer exists');
+
+/**
+ * The caller on a route whose guard admits only users (requireUser, requireAdmin,
+ * requireSelfOrAdmin). Without such a guard it is our bug, not the client's: a plain Error, which
+ * the error handler answers as a 500 without its message.
+ */
+export function currentUser(request: FastifyRequest): AccessClaims {
+  if (request.auth === null) throw new Error('currentUser() on a route without a user guard');
+  return request.auth;
+}
 
 /** The role a user holds now, or null when the user no longer exists. */
 export type CurrentRoleOf = (userId: number) => Promise<Role | null>;
@@ -80,7 +92,7 @@ export function createGuards(
   // Only tokens that claim admin cost a look-up; a user's token can only lose by it.
   async function confirmRole(request: FastifyRequest): Promise<AccessClaims | null> {
     const auth = request.auth;
-    if (auth === null || auth.role !== 'admin' || confirmed.has(request)) return auth;
+    if (auth === null || !isAdmin(auth) || confirmed.has(request)) return auth;
     const role = await currentRoleOf(auth.userId);
     if (role === null) throw GONE_USER;
     confirmed.add(request);
@@ -92,7 +104,7 @@ export function createGuards(
     requireUser,
     requireAdmin: async (request) => {
       request.auth = authenticate(request);
-      if (request.auth.role !== 'admin' || (await confirmRole(request))?.role !== 'admin') {
+      if (!isAdmin(request.auth) || !isAdmin(await confirmRole(request))) {
         throw forbidden('Only an admin may do this');
       }
     },
@@ -100,7 +112,7 @@ export function createGuards(
       request.auth = authenticate(request);
       const { id } = request.params as { id?: string };
       if (id === String(request.auth.userId)) return;
-      if (request.auth.role !== 'admin' || (await confirmRole(request))?.role !== 'admin') {
+      if (!isAdmin(request.auth) || !isAdmin(await confirmRole(request))) {
         throw forbidden('You may only see and change your own user');
       }
     },

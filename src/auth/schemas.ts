@@ -1,6 +1,13 @@
 import { Type, type Static } from 'typebox';
+import { PASSWORD_LENGTH, USERNAME_LENGTH } from '../shared/limits.js';
 
 const strict = { additionalProperties: false } as const;
+
+/** A password being set; logging in takes any string up to LoginBody's cap. */
+export const Password = Type.String({
+  minLength: PASSWORD_LENGTH.min,
+  maxLength: PASSWORD_LENGTH.max,
+});
 
 export const LoginBody = Type.Object(
   { username: Type.String({ maxLength: 1024 }), password: Type.String({ maxLength: 1024 }) },
@@ -10,6 +17,32 @@ export type LoginBody = Static<typeof LoginBody>;
 
 export const RefreshBody = Type.Object({ refresh_token: Type.String({ maxLength: 4096 }) }, strict);
 export type RefreshBody = Static<typeof RefreshBody>;
+
+/** Registering by email makes the email the username too, so it must fit a username. */
+export const RegistrationEmail = Type.String({
+  format: 'email',
+  maxLength: USERNAME_LENGTH.max,
+  description: 'Becomes the username as well, so at most as long as a username',
+});
+
+export const EmailRegistrationBody = Type.Object(
+  { email: RegistrationEmail, password: Password },
+  strict,
+);
+
+export const EmailLoginBody = Type.Object(
+  { email: Type.String({ maxLength: 1024 }), password: Type.String({ maxLength: 1024 }) },
+  strict,
+);
+
+/** The movie website sends its (ignored) access token along with the refresh token. */
+export const SiteRefreshBody = Type.Object(
+  {
+    refresh_token: Type.String({ maxLength: 4096 }),
+    access_token: Type.Optional(Type.Union([Type.String({ maxLength: 4096 }), Type.Null()])),
+  },
+  strict,
+);
 
 export const TokenPair = Type.Object(
   {

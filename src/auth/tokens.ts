@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
+import { ROLES, type Role } from '../shared/limits.js';
 import { isSignatureMismatch, SigningKeys, type KeyVerifiers } from './signing-keys.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
-export type Role = 'user' | 'admin';
 export type TokenType = 'access' | 'refresh';
 
 export interface TokenSubject {
@@ -48,6 +48,7 @@ const VERIFIED_CACHE_ENTRIES = 10_000;
 const VERIFIED_CACHE_MAX_AGE_MS = 600_000;
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+const isRole = (value: unknown): value is Role => (ROLES as readonly unknown[]).includes(value);
 
 function claimsOf(payload: JwtPayload, expectedType: TokenType): RefreshClaims | AccessClaims {
   const { sub, username, role, type, jti, exp, fam } = payload;
@@ -57,7 +58,7 @@ function claimsOf(payload: JwtPayload, expectedType: TokenType): RefreshClaims |
   if (typeof username !== 'string' || typeof jti !== 'string' || typeof exp !== 'number') {
     throw new InvalidTokenError('bad claims');
   }
-  if (role !== 'user' && role !== 'admin') throw new InvalidTokenError('bad role');
+  if (!isRole(role)) throw new InvalidTokenError('bad role');
   const claims = { userId: Number(sub), username, role, jti, expiresAt: exp } as const;
   if (expectedType === 'access') return claims;
   if (typeof fam !== 'string') throw new InvalidTokenError('bad fam');

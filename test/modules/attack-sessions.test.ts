@@ -1,7 +1,7 @@
 // Growing the sessions table through one account, against a real server process.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAX_SESSIONS_PER_USER } from '../../src/auth/service.js';
+import { MAX_SESSIONS_PER_USER } from '../../src/auth/sessions.js';
 import { openDatabase } from '../../src/db/database.js';
 import { call, productionServers } from '../http-client.js';
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Guards } from '../../auth/authenticate.js';
+import { currentUser, type Guards } from '../../auth/authenticate.js';
 import { bearerSecurity, errorResponses, IdParams, NoContent } from '../../http/schemas.js';
 import { Movie } from '../movies/schemas.js';
 import type { FavoriteService } from './service.js';
@@ -17,7 +17,6 @@ export const favoriteRoutes: FastifyPluginAsync<FavoriteRoutesOptions> = async (
 ) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const common = { tags: ['movie website'], security: bearerSecurity };
-  const userId = (request: { auth: { userId: number } | null }) => request.auth?.userId ?? 0;
 
   app.get('/favorites/movies/', {
     onRequest: guards.requireUser,
@@ -26,7 +25,7 @@ export const favoriteRoutes: FastifyPluginAsync<FavoriteRoutesOptions> = async (
       summary: "The caller's favourite movies, most recently added first",
       response: { 200: Type.Array(Movie), ...errorResponses(401) },
     },
-    handler: (request) => service.list(userId(request)),
+    handler: (request) => service.list(currentUser(request).userId),
   });
 
   // The website sends these with no body and no content type.
@@ -39,7 +38,7 @@ export const favoriteRoutes: FastifyPluginAsync<FavoriteRoutesOptions> = async (
       response: { 204: NoContent, ...errorResponses(400, 401, 404) },
     },
     handler: async (request, reply) => {
-      await service.add(userId(request), request.params.id);
+      await service.add(currentUser(request).userId, request.params.id);
       return reply.status(204).send(null);
     },
   });
@@ -53,7 +52,7 @@ export const favoriteRoutes: FastifyPluginAsync<FavoriteRoutesOptions> = async (
       response: { 204: NoContent, ...errorResponses(400, 401, 404) },
     },
     handler: async (request, reply) => {
-      await service.remove(userId(request), request.params.id);
+      await service.remove(currentUser(request).userId, request.params.id);
       return reply.status(204).send(null);
     },
   });

@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Database, UserRow } from '../../db/schema.js';
 import { countRows, inIdPage } from '../../db/id-paging.js';
 import type { IdPageWindow } from '../../shared/keyset-cursor.js';
+import { textKeyOf } from '../../shared/text-key.js';
+import type { Role } from '../../shared/limits.js';
 import type { UserPublic } from './schemas.js';
 
 type Db = Kysely<Database>;
@@ -30,17 +32,13 @@ export const userRowToPublic = (
   favourite_genre: row.favourite_genre,
 });
 
-export const emailKeyOf = (email: string): string => email.toLowerCase();
-
 export function findUserByEmail(db: Db, email: string): Promise<UserRecord | undefined> {
   return db
     .selectFrom('users')
     .selectAll()
-    .where('email_key', '=', emailKeyOf(email))
+    .where('email_key', '=', textKeyOf(email))
     .executeTakeFirst();
 }
-
-export const usernameKeyOf = (username: string): string => username.toLowerCase();
 
 export async function listUsers(db: Db, window: IdPageWindow): Promise<UserPublic[]> {
   const rows = await db
@@ -61,23 +59,23 @@ export function findUserByUsername(db: Db, username: string): Promise<UserRecord
   return db
     .selectFrom('users')
     .selectAll()
-    .where('username_key', '=', usernameKeyOf(username))
+    .where('username_key', '=', textKeyOf(username))
     .executeTakeFirst();
 }
 
 export async function insertUser(
   db: Db,
-  user: { username: string; passwordHash: string; role: UserRow['role']; email?: string },
+  user: { username: string; passwordHash: string; role: Role; email?: string },
 ): Promise<UserPublic> {
   const row = await db
     .insertInto('users')
     .values({
       username: user.username,
-      username_key: usernameKeyOf(user.username),
+      username_key: textKeyOf(user.username),
       password_hash: user.passwordHash,
       role: user.role,
       email: user.email ?? null,
-      email_key: user.email === undefined ? null : emailKeyOf(user.email),
+      email_key: user.email === undefined ? null : textKeyOf(user.email),
     })
     .returning(PUBLIC_COLUMNS)
     .executeTakeFirstOrThrow();
@@ -90,7 +88,7 @@ export async function updateUser(
   changes: {
     username?: string;
     passwordHash?: string;
-    role?: UserRow['role'];
+    role?: Role;
     email?: string | null;
     name?: string;
     surname?: string;
@@ -102,13 +100,13 @@ export async function updateUser(
   await db
     .updateTable('users')
     .set((eb) => ({
-      ...(username !== undefined && { username, username_key: usernameKeyOf(username) }),
+      ...(username !== undefined && { username, username_key: textKeyOf(username) }),
       ...(passwordHash !== undefined && {
         password_hash: passwordHash,
         password_version: eb('password_version', '+', 1),
       }),
       ...(role !== undefined && { role }),
-      ...(email !== undefined && { email, email_key: email === null ? null : emailKeyOf(email) }),
+      ...(email !== undefined && { email, email_key: email === null ? null : textKeyOf(email) }),
       ...(name !== undefined && { name }),
       ...(surname !== undefined && { surname }),
       ...(favouriteGenre !== undefined && { favourite_genre: favouriteGenre }),
@@ -148,7 +146,7 @@ export async function replaceHashIfUnchanged(
 }
 
 /** The user's role as stored now, or null when the user no longer exists. */
-export async function findCurrentRole(db: Db, id: number): Promise<UserRow['role'] | null> {
+export async function findCurrentRole(db: Db, id: number): Promise<Role | null> {
   const row = await db.selectFrom('users').select('role').where('id', '=', id).executeTakeFirst();
   return row?.role ?? null;
 }

@@ -1,9 +1,13 @@
-import type { FastifyPluginAsync, preValidationAsyncHookHandler } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Guards } from '../../auth/authenticate.js';
 import type { HashGate } from '../../auth/hash-gate.js';
 import type { DatabaseRegistrationLimit } from '../../auth/login-limiter.js';
-import { forbidden, tooManyRequests } from '../../errors.js';
+import {
+  limitRegistrations,
+  refuseAdminRegistration,
+  refuseRoleChange,
+} from '../../auth/role-hooks.js';
 import { listOptionsOf, sendPage } from '../../http/paging.js';
 import { pageWindow } from '../../shared/paging.js';
 import {
@@ -16,53 +20,13 @@ import {
   PagingOnlyQuery,
 } from '../../http/schemas.js';
 import { UserCreate, UserPatch, UserPublic, UserReplace } from './schemas.js';
-import { mayRequestRole, type UserService } from './service.js';
+import type { UserService } from './service.js';
 
 export interface UserRoutesOptions {
   readonly service: UserService;
   readonly guards: Guards;
   readonly registrations: DatabaseRegistrationLimit;
   readonly hashGate: HashGate;
-}
-
-const requestedRole = (body: unknown): unknown =>
-  typeof body === 'object' && body !== null ? (body as { role?: unknown }).role : undefined;
-
-// Asking for a role one may not set is a 403 even when the rest of the body is invalid; the
-// caller's role is the one the database holds now, not the one their token remembers.
-function refuseAdminRegistration(guards: Guards): preValidationAsyncHookHandler {
-  return async (request) => {
-    if (requestedRole(request.body) !== 'admin') return;
-    if (!mayRequestRole(await guards.confirmRole(request), 'admin', 'user')) {
-      throw forbidden('Only an admin may create admins');
-    }
-  };
-}
-
-function refuseRoleChange(guards: Guards): preValidationAsyncHookHandler {
-  return async (request) => {
-    const role = requestedRole(request.body);
-    if (role === undefined || request.auth === null) return;
-    const actor = await guards.confirmRole(request);
-    if (actor === null || !mayRequestRole(actor, role, actor.role)) {
-      throw forbidden('Only an admin may change a role');
-    }
-  };
-}
-
-/**
- * Every anonymous registration attempt counts, through any registration route, on every
- * instance; an admin (as the database says now) creating accounts is not limited.
- */
-export function limitRegistrations(
-  guards: Guards,
-  registrations: DatabaseRegistrationLimit,
-): preValidationAsyncHookHandler {
-  return async (request) => {
-    if ((await guards.confirmRole(request))?.role === 'admin') return;
-    const wait = await registrations.reserve(request.ip);
-    if (wait !== null) throw tooManyRequests('Too many registrations; try again later', wait);
-  };
 }
 
 export const userRoutes: FastifyPluginAsync<UserRoutesOptions> = async (

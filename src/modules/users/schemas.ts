@@ -1,7 +1,14 @@
 import { Type, type Static } from 'typebox';
+import { Password } from '../../auth/schemas.js';
 import { Id, StringEnum } from '../../http/schemas.js';
+import {
+  EMAIL_MAX_LENGTH,
+  PROFILE_TEXT_MAX_LENGTH,
+  ROLES,
+  USERNAME_LENGTH,
+} from '../../shared/limits.js';
 
-export const Role = StringEnum(['user', 'admin']);
+export const Role = StringEnum([...ROLES]);
 export type Role = Static<typeof Role>;
 
 export const UserPublic = Type.Object(
@@ -18,28 +25,19 @@ export const UserPublic = Type.Object(
 );
 export type UserPublic = Static<typeof UserPublic>;
 
-export const MAX_USERNAME_LENGTH = 150;
-
 const Username = Type.String({
-  minLength: 1,
-  maxLength: MAX_USERNAME_LENGTH,
+  minLength: USERNAME_LENGTH.min,
+  maxLength: USERNAME_LENGTH.max,
   description: 'No leading or trailing white space, no control characters; unique ignoring case',
 });
-const Password = Type.String({ minLength: 8, maxLength: 128 });
 const strict = { additionalProperties: false } as const;
 
 export const Email = Type.String({
   format: 'email',
-  maxLength: 254,
+  maxLength: EMAIL_MAX_LENGTH,
   description: 'Unique ignoring case',
 });
-/** Registering by email makes the email the username too, so it must fit a username. */
-export const RegistrationEmail = Type.String({
-  format: 'email',
-  maxLength: MAX_USERNAME_LENGTH,
-  description: 'Becomes the username as well, so at most as long as a username',
-});
-const ProfileText = Type.String({ maxLength: 100 });
+const ProfileText = Type.String({ maxLength: PROFILE_TEXT_MAX_LENGTH });
 /** The movie website sends the genre id as a string of digits ("4"). */
 export const FavouriteGenre = Type.Union([
   Id,
@@ -94,3 +92,10 @@ export const ProfilePatch = Type.Object(
   strict,
 );
 export type ProfilePatch = Static<typeof ProfilePatch>;
+
+/** A signed-in user changing their own password: the old one is checked like a login. */
+export const PasswordChange = Type.Object(
+  { old_password: Type.String({ maxLength: 1024 }), new_password: Password },
+  strict,
+);
+export type PasswordChange = Static<typeof PasswordChange>;

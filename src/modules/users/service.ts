@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import { hashPassword } from '../../auth/password.js';
 import { revokeFamiliesOfUser } from '../../auth/refresh-token-repository.js';
-import type { AccessClaims } from '../../auth/tokens.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { Database } from '../../db/schema.js';
 import { conflict, notFound, validationError } from '../../errors.js';
@@ -17,26 +16,17 @@ import { idCursorOf } from '../../shared/keyset-cursor.js';
 import { assertBodyIdMatches } from '../../shared/body-id.js';
 import { unstorableTextProblem } from '../../shared/storable-text.js';
 import * as repo from './repository.js';
-import {
-  MAX_USERNAME_LENGTH,
-  type Role,
-  type UserCreate,
-  type UserPatch,
-  type UserPublic,
-  type UserReplace,
-} from './schemas.js';
+import { PASSWORD_LENGTH, USERNAME_LENGTH } from '../../shared/limits.js';
+import { type UserCreate, type UserPatch, type UserPublic, type UserReplace } from './schemas.js';
 
 const taken = () => conflict('This username is taken');
-
-const MIN_PASSWORD = 8;
-const MAX_PASSWORD = 128;
 
 const codePoints = (text: string): number => [...text].length;
 
 export function usernameProblem(username: string): string | null {
   const length = codePoints(username);
-  if (length < 1 || length > MAX_USERNAME_LENGTH)
-    return `must be 1 to ${MAX_USERNAME_LENGTH} characters long`;
+  const { min, max } = USERNAME_LENGTH;
+  if (length < min || length > max) return `must be ${min} to ${max} characters long`;
   if (/^\s|\s$/u.test(username)) return 'must not start or end with white space';
   if (/\p{Cc}/u.test(username)) return 'must not contain control characters';
   return unstorableTextProblem(username);
@@ -44,9 +34,8 @@ export function usernameProblem(username: string): string | null {
 
 export function passwordProblem(password: string): string | null {
   const length = codePoints(password);
-  return length < MIN_PASSWORD || length > MAX_PASSWORD
-    ? `must be ${MIN_PASSWORD} to ${MAX_PASSWORD} characters long`
-    : null;
+  const { min, max } = PASSWORD_LENGTH;
+  return length < min || length > max ? `must be ${min} to ${max} characters long` : null;
 }
 
 // The HTTP schemas check lengths too; these rules also guard the command line.
@@ -57,15 +46,6 @@ function assertCredentialsAllowed(input: { username?: string; password?: string 
   if (usernameIssue) errors.username = usernameIssue;
   if (passwordIssue) errors.password = passwordIssue;
   if (Object.keys(errors).length > 0) throw validationError(errors);
-}
-
-/** Only admins hand out roles; anyone else may at most restate the role they have. */
-export function mayRequestRole(
-  actor: AccessClaims | null,
-  requested: unknown,
-  current: Role,
-): boolean {
-  return actor?.role === 'admin' || requested === current;
 }
 
 export function createUserService(db: Kysely<Database>, pbkdf2Iterations: number) {
@@ -145,24 +125,30 @@ export function createUserService(db: Kysely<Database>, pbkdf2Iterations: number
     });
   }
 
+  async function create(input: UserCreate & { email?: string }): Promise<UserPublic> {
+    assertCredentialsAllowed(input);
+    await assertUsernameFree(input.username);
+    if (input.email !== undefined) await assertEmailFree(input.email);
+    const passwordHash = await hashPassword(input.password, pbkdf2Iterations);
+    try {
+      return await repo.insertUser(db, {
+        username: input.username,
+        passwordHash,
+        role: input.role ?? 'user',
+        email: input.email,
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw taken();
+      throw error;
+    }
+  }
+
   return {
-    async create(input: UserCreate & { email?: string }): Promise<UserPublic> {
-      assertCredentialsAllowed(input);
-      await assertUsernameFree(input.username);
-      if (input.email !== undefined) await assertEmailFree(input.email);
-      const passwordHash = await hashPassword(input.password, pbkdf2Iterations);
-      try {
-        return await repo.insertUser(db, {
-          username: input.username,
-          passwordHash,
-          role: input.role ?? 'user',
-          email: input.email,
-        });
-      } catch (error) {
-        if (isUniqueViolation(error)) throw taken();
-        throw error;
-      }
-    },
+    create,
+
+    /** The movie website registers by email, which becomes the username too. */
+    registerByEmail: (email: string, password: string): Promise<UserPublic> =>
+      create({ username: email, email, password, role: 'user' }),
 
     async list(window: PageWindow, options: ListOptions): Promise<Page<UserPublic>> {
       const rows = await repo.listUsers(db, idPageWindowOf(window));

@@ -1,0 +1,30 @@
+import type { Kysely } from 'kysely';
+import type { Database, UserRow } from '../db/schema.js';
+import type { Role } from '../shared/limits.js';
+
+/** What auth reads of a user. */
+export type UserAccount = Pick<
+  UserRow,
+  'id' | 'username' | 'role' | 'password_hash' | 'password_version'
+>;
+
+/**
+ * The users auth signs in, confirms and rehashes. Auth sits below the users module, so app.ts
+ * hands it the users module's implementation (createUserAccounts).
+ */
+export interface UserAccounts {
+  findById(id: number): Promise<UserAccount | undefined>;
+  /** Matched ignoring case. */
+  findByUsername(username: string): Promise<UserAccount | undefined>;
+  /** Matched ignoring case. */
+  findByEmail(email: string): Promise<UserAccount | undefined>;
+  /** The role held now, or null when the user no longer exists. */
+  currentRoleOf(id: number): Promise<Role | null>;
+  /**
+   * The password version, read under a row lock inside the transaction `trx`, so a password
+   * change cannot commit between this read and the end of that transaction.
+   */
+  lockPasswordVersion(trx: Kysely<Database>, id: number): Promise<number | undefined>;
+  /** Stores a rehash of the same password, unless the password changed meanwhile. */
+  replaceHashIfUnchanged(id: number, previousHash: string, newHash: string): Promise<boolean>;
+}
