@@ -1,14 +1,13 @@
 // npm test: the whole suite on SQLite and, when TEST_DATABASE_URL is set, again on PostgreSQL.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { sep } from 'node:path';
 
-// Node 20's test runner takes no globs: the files are listed here.
-const files = ['test/unit', 'test/modules'].flatMap((dir) =>
-  readdirSync(dir)
-    .filter((name) => name.endsWith('.test.ts'))
-    .sort()
-    .map((name) => `${dir}/${name}`),
-);
+// Node 20's test runner takes no globs: every *.test.ts below test/ is listed here.
+const files = readdirSync('test', { recursive: true, encoding: 'utf8' })
+  .filter((name) => name.endsWith('.test.ts'))
+  .map((name) => `test/${name.split(sep).join('/')}`)
+  .sort();
 
 const targets = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 let failed = false;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { after, before, describe, it } from 'node:test';
-import { freshDatabase, onPostgres, type TestDatabase } from '../helpers.js';
-import { runCli, startServer, type RunningServer } from '../process.js';
-import { TcpProxy } from '../tcp-proxy.js';
+import { freshDatabase, onPostgres, type TestDatabase } from '../../helpers.js';
+import { runCli, startServer, type RunningServer } from '../../process.js';
+import { TcpProxy } from '../../tcp-proxy.js';
 
 const skip = !onPostgres && 'needs PostgreSQL (TEST_DATABASE_URL)';
 const NEVER_MS = '600000';

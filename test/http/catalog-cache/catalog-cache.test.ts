@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { readCatalogVersions } from '../../src/db/catalog-version.js';
-import { buildTestApp, signedIn, type TestContext } from '../helpers.js';
+import { readCatalogVersions } from '../../../src/db/catalog-version.js';
+import { buildTestApp, signedIn, type TestContext } from '../../helpers.js';
 
 let ctx: TestContext;
 let user: Record<string, string>;

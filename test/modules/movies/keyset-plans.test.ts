@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql, type CompiledQuery, type Kysely } from 'kysely';
-import type { Database } from '../../src/db/schema.js';
+import type { Database } from '../../../src/db/schema.js';
 import {
   selectMoviesBehind,
   type MovieFilters,
   type MovieOrder,
-} from '../../src/modules/movies/repository.js';
-import type { CursorValue } from '../../src/shared/keyset-cursor.js';
-import { buildTestApp, onPostgres, type TestContext } from '../helpers.js';
+} from '../../../src/modules/movies/repository.js';
+import type { CursorValue } from '../../../src/shared/keyset-cursor.js';
+import { buildTestApp, onPostgres, type TestContext } from '../../helpers.js';
 
 let ctx: TestContext;
 before(async () => {

@@ -6,10 +6,10 @@ import {
   selectMoviePage,
   type MovieFilters,
   type MovieOrder,
-} from '../../src/modules/movies/repository.js';
-import type { Movie } from '../../src/modules/movies/schemas.js';
-import { buildTestApp, onPostgres, signedIn, type TestContext } from '../helpers.js';
-import { linksOf } from '../links.js';
+} from '../../../src/modules/movies/repository.js';
+import type { Movie } from '../../../src/modules/movies/schemas.js';
+import { buildTestApp, onPostgres, signedIn, type TestContext } from '../../helpers.js';
+import { linksOf } from '../../links.js';
 
 // Movie reads are JSON written by the database; POST answers and favourites still go through
 // JavaScript objects, so they are the reference. With no response cache, every read is a query.

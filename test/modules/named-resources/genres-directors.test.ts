@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { buildTestApp, errorBody, signedIn, type TestContext } from '../helpers.js';
-import { nextLinkShape } from '../links.js';
+import { buildTestApp, errorBody, signedIn, type TestContext } from '../../helpers.js';
+import { nextLinkShape } from '../../links.js';
 
 let ctx: TestContext;
 let user: Record<string, string>;

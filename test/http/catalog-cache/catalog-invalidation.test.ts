@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { buildApp } from '../../src/app.js';
-import { openPreparedDatabase } from '../../src/db/prepare.js';
-import { buildTestApp, onPostgres, signedIn, testConfig, type TestContext } from '../helpers.js';
+import { buildApp } from '../../../src/app.js';
+import { openPreparedDatabase } from '../../../src/db/prepare.js';
+import { buildTestApp, onPostgres, signedIn, testConfig, type TestContext } from '../../helpers.js';
 
 let ctx: TestContext;
 let user: Record<string, string>;

@@ -8,7 +8,7 @@ import {
   expiredToken,
   type TestContext,
   type Tokens,
-} from '../helpers.js';
+} from '../../helpers.js';
 
 const SITE = 'http://site.example:3000';
 let ctx: TestContext;

@@ -11,7 +11,7 @@ import {
   signedIn,
   type TestContext,
   type TestDatabase,
-} from '../helpers.js';
+} from '../../helpers.js';
 
 // A change to one movie drops the cached answers that show it or whose filters or order read a
 // field it changed; the others stay. The demo catalog (20 movies) is what the URLs below select.

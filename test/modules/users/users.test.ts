@@ -7,7 +7,7 @@ import {
   login,
   signedIn,
   type TestContext,
-} from '../helpers.js';
+} from '../../helpers.js';
 
 let ctx: TestContext;
 let admin: Record<string, string>;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Movie } from '../../src/modules/movies/schemas.js';
-import { buildTestApp, errorBody, signedIn, type TestContext } from '../helpers.js';
-import { linksOf, nextLinkShape } from '../links.js';
+import type { Movie } from '../../../src/modules/movies/schemas.js';
+import { buildTestApp, errorBody, signedIn, type TestContext } from '../../helpers.js';
+import { linksOf, nextLinkShape } from '../../links.js';
 
 type MovieBody = Movie;
 

@@ -1,10 +1,10 @@
 // Forged keyset cursors and count requests, many at once, against a real server process.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { TestDatabase } from '../helpers.js';
-import { call, countStatuses, productionSettings, stopServers } from '../http-client.js';
-import { linksOf } from '../links.js';
-import { startServer, tempDatabase, type RunningServer } from '../process.js';
+import type { TestDatabase } from '../../helpers.js';
+import { call, countStatuses, productionSettings, stopServers } from '../../http-client.js';
+import { linksOf } from '../../links.js';
+import { startServer, tempDatabase, type RunningServer } from '../../process.js';
 
 const token = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 

@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MAX_TOKEN_LENGTH } from '../../src/auth/tokens.js';
-import { apiOf, bearer, buildTestApp, errorBody, signedIn, type TestContext } from '../helpers.js';
-import { nextLinkShape } from '../links.js';
+import { MAX_TOKEN_LENGTH } from '../../../src/auth/tokens.js';
+import {
+  apiOf,
+  bearer,
+  buildTestApp,
+  errorBody,
+  signedIn,
+  type TestContext,
+} from '../../helpers.js';
+import { nextLinkShape } from '../../links.js';
 
 let ctx: TestContext;
 let user: Record<string, string>;

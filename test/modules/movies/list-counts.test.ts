@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { KyselyPlugin, RootOperationNode } from 'kysely';
-import { pageWindow } from '../../src/shared/paging.js';
-import { movieListParamsOf } from '../../src/modules/movies/list-params.js';
-import { createMovieService } from '../../src/modules/movies/service.js';
-import { buildTestApp, onPostgres, signedIn, type TestContext } from '../helpers.js';
-import { linksOf } from '../links.js';
+import { pageWindow } from '../../../src/shared/paging.js';
+import { movieListParamsOf } from '../../../src/modules/movies/list-params.js';
+import { createMovieService } from '../../../src/modules/movies/service.js';
+import { buildTestApp, onPostgres, signedIn, type TestContext } from '../../helpers.js';
+import { linksOf } from '../../links.js';
 
 const SITE = 'https://site.example';
 let ctx: TestContext;
