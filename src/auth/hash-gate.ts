@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { tooManyRequests } from '../errors.js';
 import { clientGroupOf } from '../shared/client-address.js';
-import { ignoredAuthEvents, type AuthEvents } from './events.js';
+import { ignoredAuthEvents, type AuthEvents } from '../shared/auth-events.js';
 
 export interface HashGateLimits {
   /** Password checks or hashes one client may have running or waiting at once. */

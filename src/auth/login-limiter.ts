@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { clientGroupOf } from '../shared/client-address.js';
-import { ignoredAuthEvents, type AuthEvents } from './events.js';
+import { ignoredAuthEvents, type AuthEvents } from '../shared/auth-events.js';
 import * as repo from './attempt-counter-repository.js';
 
 export interface LoginLimits {

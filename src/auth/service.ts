@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { AppError, tooManyRequests, unauthorized } from '../errors.js';
 import { textKeyOf } from '../shared/text-key.js';
-import { ignoredAuthEvents, type AuthEvents } from './events.js';
+import { ignoredAuthEvents, type AuthEvents } from '../shared/auth-events.js';
 import type { LoginThrottle } from './login-limiter.js';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.js';
 import type { TokenPair } from './schemas.js';

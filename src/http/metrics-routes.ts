@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
-import type { AppMetrics } from '../metrics/app-metrics.js';
+import type { AppMetrics } from './app-metrics.js';
 
 export interface MetricsRoutesOptions {
   readonly metrics: AppMetrics;

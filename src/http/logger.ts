@@ -1,5 +1,5 @@
 import { pino, type Logger } from 'pino';
-import type { LogLevel } from './config.js';
+import type { LogLevel } from '../config.js';
 
 // A reader slower than a flood of requests (each line carries the URL) must not grow memory.
 const MAX_PENDING_LOG_BYTES = 16 * 1024 * 1024;

@@ -1,6 +1,6 @@
 import { METHODS } from 'node:http';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { BLOCK_REASONS, type AuthEvents } from '../auth/events.js';
+import { BLOCK_REASONS, type AuthEvents } from '../shared/auth-events.js';
 import type { PoolUsage } from '../db/database.js';
 
 /** What the catalog response cache has done since start, and what it holds now. */
