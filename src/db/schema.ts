@@ -1,4 +1,5 @@
 import type { Generated, Selectable } from 'kysely';
+import type { Role } from '../shared/limits.js';
 
 export interface GenreTable {
   id: Generated<number>;
@@ -29,7 +30,7 @@ export interface UserTable {
   username: string;
   username_key: string;
   password_hash: string;
-  role: 'user' | 'admin';
+  role: Role;
   email: string | null;
   email_key: string | null;
   name: Generated<string>;

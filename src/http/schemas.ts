@@ -1,7 +1,6 @@
 import { MAX_CURSOR_LENGTH } from '../shared/keyset-cursor.js';
+import { MAX_ID } from '../shared/limits.js';
 import { Type, type TSchemaOptions, type Static, type TSchema, type TUnsafe } from 'typebox';
-
-export const MAX_ID = Number.MAX_SAFE_INTEGER;
 
 /** A string out of a fixed list, typed as such in the OpenAPI document. */
 export function StringEnum<const T extends readonly string[]>(

@@ -1,8 +1,7 @@
 import type { MovieRow } from '../db/schema.js';
-import { MAX_ID } from '../http/schemas.js';
 import { usernameProblem } from '../modules/users/service.js';
 import { isHttpUrl } from '../shared/http-url.js';
-import { MOVIE_LIMITS, NAME_LENGTH, ROLES, type Role } from '../shared/limits.js';
+import { MAX_ID, MOVIE_LIMITS, NAME_LENGTH, ROLES, type Role } from '../shared/limits.js';
 import { unstorableTextProblem } from '../shared/storable-text.js';
 import { textKeyOf } from '../shared/text-key.js';
 import type { FlaskData } from './flask-source.js';

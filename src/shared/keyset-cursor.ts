@@ -1,4 +1,5 @@
 import { validationError, type AppError } from '../errors.js';
+import { MAX_ID } from './limits.js';
 import { unstorableTextProblem } from './storable-text.js';
 
 /** One sort key value of the last row of a page: a number, a lower-cased text key, or null. */
@@ -13,7 +14,6 @@ export interface CursorKey {
   readonly kind: CursorValueKind;
 }
 
-const MAX_ID = Number.MAX_SAFE_INTEGER;
 const INT32 = 2 ** 31;
 const MAX_TEXT_LENGTH = 1024;
 export const MAX_CURSOR_LENGTH = 4096;

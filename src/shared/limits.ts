@@ -5,6 +5,9 @@
 export const ROLES = ['user', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Ids are positive and stay exact in a JavaScript number. */
+export const MAX_ID = Number.MAX_SAFE_INTEGER;
+
 export const NAME_LENGTH = { min: 1, max: 255 } as const;
 
 export const MOVIE_LIMITS = {
