@@ -18,7 +18,7 @@ import {
   NoContent,
   PagingOnlyQuery,
 } from '../../http/schemas.js';
-import type { NamedResourceService, NamedTable } from './service.js';
+import type { NamedResource, NamedResourceService, NamedTable } from './service.js';
 
 /** What app.ts hands the routes of genres and of directors. */
 export interface NamedRoutesDeps {
@@ -139,3 +139,9 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
     },
   });
 };
+
+/** The routes of one resource (genres, directors), as app.ts registers them. */
+export const namedResourceRoutesOf =
+  ({ table, label }: NamedResource): FastifyPluginAsync<NamedRoutesDeps> =>
+  (app, deps) =>
+    namedResourceRoutes(app, { ...deps, resource: table, label });

@@ -101,3 +101,9 @@ export function createNamedResourceService(
     },
   };
 }
+
+/** The service factory app.ts calls for one resource (genres, directors). */
+export const namedResourceServiceOf =
+  (resource: NamedResource) =>
+  (db: Kysely<Database>): NamedResourceService =>
+    createNamedResourceService(db, resource);
