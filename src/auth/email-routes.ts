@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { TSchema } from 'typebox';
 import { errorResponses } from '../http/schemas.js';
+import { movieWebsiteTags as tags } from '../http/website-tags.js';
 import type { Guards } from './authenticate.js';
 import type { HashGate } from './hash-gate.js';
 import type { DatabaseRegistrationLimit } from './login-limiter.js';
@@ -25,8 +26,6 @@ export interface EmailAuthRoutesOptions {
   readonly registrations: DatabaseRegistrationLimit;
   readonly hashGate: HashGate;
 }
-
-const tags = ['movie website'];
 
 // What the course's movie website calls beside the API's /auth/: same rules, data and tokens.
 export const emailAuthRoutes: FastifyPluginAsync<EmailAuthRoutesOptions> = async (

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { currentUser, type Guards } from '../../auth/authenticate.js';
 import { bearerSecurity, errorResponses, IdParams, NoContent } from '../../http/schemas.js';
+import { movieWebsiteTags } from '../../http/website-tags.js';
 import { Movie } from '../movies/schemas.js';
 import type { FavoriteService } from './service.js';
 
@@ -16,7 +17,7 @@ export const favoriteRoutes: FastifyPluginAsync<FavoriteRoutesOptions> = async (
   { service, guards },
 ) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const common = { tags: ['movie website'], security: bearerSecurity };
+  const common = { tags: movieWebsiteTags, security: bearerSecurity };
 
   app.get('/favorites/movies/', {
     onRequest: guards.requireUser,

@@ -18,7 +18,7 @@ import {
   NoContent,
   PagingOnlyQuery,
 } from '../../http/schemas.js';
-import type { NamedResourceService, NamedTable } from './service.js';
+import type { NamedResource, NamedResourceService, NamedTable } from './service.js';
 
 /** What app.ts hands the routes of genres and of directors. */
 export interface NamedRoutesDeps {
@@ -45,11 +45,15 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
   const readErrors = errorResponses(400, 401);
   const writeErrors = errorResponses(400, 401, 403, 404, 413, 415);
   const reads = cache.reads([resource]);
-
-  app.get(`/${resource}/`, {
+  // Every read is guarded as configured, answered from the catalog cache when it can be, and kept.
+  const cachedRead = {
     onRequest: guards.catalogRead,
     preHandler: reads.serveCached,
     onSend: reads.keepAnswer,
+  };
+
+  app.get(`/${resource}/`, {
+    ...cachedRead,
     schema: {
       tags,
       security,
@@ -65,9 +69,7 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
   });
 
   app.get(`/${resource}/:id`, {
-    onRequest: guards.catalogRead,
-    preHandler: reads.serveCached,
-    onSend: reads.keepAnswer,
+    ...cachedRead,
     schema: {
       tags,
       security,
@@ -95,42 +97,31 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
     },
   });
 
-  app.put(`/${resource}/:id`, {
-    onRequest: guards.requireAdmin,
-    onSend: cache.afterWrite,
-    schema: {
-      tags,
-      security,
-      summary: `Replace a ${label.toLowerCase()}`,
-      params: IdParams,
-      body: Type.Object({ id: Type.Optional(Id), name: Name }, { additionalProperties: false }),
-      response: { 204: NoContent, ...writeErrors, ...errorResponses(409) },
-    },
-    handler: async (request, reply) => {
-      await service.update(request.params.id, request.body);
-      return reply.status(204).send(null);
-    },
-  });
-
-  app.patch(`/${resource}/:id`, {
-    onRequest: guards.requireAdmin,
-    onSend: cache.afterWrite,
-    schema: {
-      tags,
-      security,
-      summary: `Change a ${label.toLowerCase()}`,
-      params: IdParams,
-      body: Type.Object(
-        { id: Type.Optional(Id), name: Type.Optional(Name) },
-        { additionalProperties: false },
-      ),
-      response: { 204: NoContent, ...writeErrors, ...errorResponses(409) },
-    },
-    handler: async (request, reply) => {
-      await service.update(request.params.id, request.body);
-      return reply.status(204).send(null);
-    },
-  });
+  // PUT and PATCH are one route but for the summary and whether the name may be left out.
+  const changes = [
+    { method: 'PUT', summary: `Replace a ${label.toLowerCase()}`, name: Name },
+    { method: 'PATCH', summary: `Change a ${label.toLowerCase()}`, name: Type.Optional(Name) },
+  ] as const;
+  for (const { method, summary, name } of changes) {
+    app.route({
+      method,
+      url: `/${resource}/:id`,
+      onRequest: guards.requireAdmin,
+      onSend: cache.afterWrite,
+      schema: {
+        tags,
+        security,
+        summary,
+        params: IdParams,
+        body: Type.Object({ id: Type.Optional(Id), name }, { additionalProperties: false }),
+        response: { 204: NoContent, ...writeErrors, ...errorResponses(409) },
+      },
+      handler: async (request, reply) => {
+        await service.update(request.params.id, request.body);
+        return reply.status(204).send(null);
+      },
+    });
+  }
 
   app.delete(`/${resource}/:id`, {
     onRequest: guards.requireAdmin,
@@ -148,3 +139,9 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
     },
   });
 };
+
+/** The routes of one resource (genres, directors), as app.ts registers them. */
+export const namedResourceRoutesOf =
+  ({ table, label }: NamedResource): FastifyPluginAsync<NamedRoutesDeps> =>
+  (app, deps) =>
+    namedResourceRoutes(app, { ...deps, resource: table, label });

@@ -3,14 +3,8 @@ import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
 import type { Database } from '../../db/schema.js';
 import { conflict, notFound } from '../../errors.js';
 import { assertBodyIdMatches } from '../../shared/body-id.js';
-import { idCursorOf } from '../../shared/keyset-cursor.js';
-import {
-  idPageWindowOf,
-  toPage,
-  type ListOptions,
-  type Page,
-  type PageWindow,
-} from '../../shared/paging.js';
+import { idOrderedPage } from '../../shared/id-page.js';
+import type { ListOptions, Page, PageWindow } from '../../shared/paging.js';
 import * as repo from './repository.js';
 import type { Named, NamedTable } from './repository.js';
 
@@ -65,11 +59,13 @@ export function createNamedResourceService(
   }
 
   return {
-    async list(window, options) {
-      const rows = await repo.listNamed(db, table, idPageWindowOf(window));
-      const total = options.count ? await repo.countNamed(db, table) : undefined;
-      return toPage(rows, window, idCursorOf, total);
-    },
+    list: (window, options) =>
+      idOrderedPage(
+        window,
+        options,
+        (rows) => repo.listNamed(db, table, rows),
+        () => repo.countNamed(db, table),
+      ),
 
     async get(id) {
       const named = await repo.findNamedById(db, table, id);
@@ -105,3 +101,9 @@ export function createNamedResourceService(
     },
   };
 }
+
+/** The service factory app.ts calls for one resource (genres, directors). */
+export const namedResourceServiceOf =
+  (resource: NamedResource) =>
+  (db: Kysely<Database>): NamedResourceService =>
+    createNamedResourceService(db, resource);

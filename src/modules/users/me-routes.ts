@@ -4,6 +4,7 @@ import { currentUser, type Guards } from '../../auth/authenticate.js';
 import type { HashGate } from '../../auth/hash-gate.js';
 import type { AuthService } from '../../auth/service.js';
 import { bearerSecurity, errorResponses, NoContent } from '../../http/schemas.js';
+import { movieWebsiteTags as tags } from '../../http/website-tags.js';
 import { PasswordChange, ProfilePatch, UserPublic } from './schemas.js';
 import type { UserService } from './service.js';
 
@@ -14,8 +15,6 @@ export interface MeRoutesOptions {
   readonly guards: Guards;
   readonly hashGate: HashGate;
 }
-
-const tags = ['movie website'];
 
 // The movie website's "me" routes: the caller's own user, found by their token, not by an id.
 export const meRoutes: FastifyPluginAsync<MeRoutesOptions> = async (

@@ -32,13 +32,17 @@ export const userRowToPublic = (
   favourite_genre: row.favourite_genre,
 });
 
-export function findUserByEmail(db: Db, email: string): Promise<UserRecord | undefined> {
-  return db
-    .selectFrom('users')
-    .selectAll()
-    .where('email_key', '=', textKeyOf(email))
-    .executeTakeFirst();
+/** Usernames and emails are unique ignoring case: a user is found by the text key of either. */
+function findUserByTextKey(
+  db: Db,
+  column: 'username_key' | 'email_key',
+  text: string,
+): Promise<UserRecord | undefined> {
+  return db.selectFrom('users').selectAll().where(column, '=', textKeyOf(text)).executeTakeFirst();
 }
+
+export const findUserByEmail = (db: Db, email: string): Promise<UserRecord | undefined> =>
+  findUserByTextKey(db, 'email_key', email);
 
 export async function listUsers(db: Db, window: IdPageWindow): Promise<UserPublic[]> {
   const rows = await db
@@ -55,13 +59,8 @@ export function findUserById(db: Db, id: number): Promise<UserRecord | undefined
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export function findUserByUsername(db: Db, username: string): Promise<UserRecord | undefined> {
-  return db
-    .selectFrom('users')
-    .selectAll()
-    .where('username_key', '=', textKeyOf(username))
-    .executeTakeFirst();
-}
+export const findUserByUsername = (db: Db, username: string): Promise<UserRecord | undefined> =>
+  findUserByTextKey(db, 'username_key', username);
 
 export async function insertUser(
   db: Db,

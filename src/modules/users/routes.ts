@@ -37,6 +37,9 @@ export const userRoutes: FastifyPluginAsync<UserRoutesOptions> = async (
   const tags = ['users'];
   const security = bearerSecurity;
   const writeErrors = errorResponses(400, 401, 403, 404, 409, 413, 415);
+  // Only a change that hashes a new password waits its turn at the hash gate.
+  const writeUser = (ip: string, password: string | undefined, write: () => Promise<void>) =>
+    password === undefined ? write() : hashGate.run(ip, write);
 
   app.post('/users/', {
     onRequest: guards.optionalUser,
@@ -95,8 +98,9 @@ export const userRoutes: FastifyPluginAsync<UserRoutesOptions> = async (
       response: { 204: NoContent, ...writeErrors },
     },
     handler: async (request, reply) => {
-      const change = () => service.replace(request.params.id, request.body);
-      await (request.body.password === undefined ? change() : hashGate.run(request.ip, change));
+      await writeUser(request.ip, request.body.password, () =>
+        service.replace(request.params.id, request.body),
+      );
       return reply.status(204).send(null);
     },
   });
@@ -113,8 +117,9 @@ export const userRoutes: FastifyPluginAsync<UserRoutesOptions> = async (
       response: { 204: NoContent, ...writeErrors },
     },
     handler: async (request, reply) => {
-      const change = () => service.patch(request.params.id, request.body);
-      await (request.body.password === undefined ? change() : hashGate.run(request.ip, change));
+      await writeUser(request.ip, request.body.password, () =>
+        service.patch(request.params.id, request.body),
+      );
       return reply.status(204).send(null);
     },
   });

@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 import { Password } from '../../auth/schemas.js';
 import { Id, StringEnum } from '../../http/schemas.js';
 import {
@@ -45,13 +45,27 @@ export const FavouriteGenre = Type.Union([
   Type.Null(),
 ]);
 
-/** Fields a user record may carry on PUT/PATCH besides username, password and role. */
-const profileFields = {
-  email: Type.Optional(Type.Union([Email, Type.Null()])),
+/** What a user may change of their own profile (PATCH /user/). */
+const ownProfileFields = {
   name: Type.Optional(ProfileText),
   surname: Type.Optional(ProfileText),
   favourite_genre: Type.Optional(FavouriteGenre),
 };
+
+/** Fields a user record may carry on PUT/PATCH besides username, password and role. */
+const profileFields = {
+  email: Type.Optional(Type.Union([Email, Type.Null()])),
+  ...ownProfileFields,
+};
+
+/** PUT and PATCH of /users/:id take the same fields; only PUT requires the username. */
+const userFields = <U extends TSchema>(username: U) => ({
+  id: Type.Optional(Id),
+  username,
+  password: Type.Optional(Password),
+  role: Type.Optional(Role),
+  ...profileFields,
+});
 
 export const UserCreate = Type.Object(
   { username: Username, password: Password, role: Type.Optional(Role) },
@@ -59,38 +73,13 @@ export const UserCreate = Type.Object(
 );
 export type UserCreate = Static<typeof UserCreate>;
 
-export const UserReplace = Type.Object(
-  {
-    id: Type.Optional(Id),
-    username: Username,
-    password: Type.Optional(Password),
-    role: Type.Optional(Role),
-    ...profileFields,
-  },
-  strict,
-);
+export const UserReplace = Type.Object(userFields(Username), strict);
 export type UserReplace = Static<typeof UserReplace>;
 
-export const UserPatch = Type.Object(
-  {
-    id: Type.Optional(Id),
-    username: Type.Optional(Username),
-    password: Type.Optional(Password),
-    role: Type.Optional(Role),
-    ...profileFields,
-  },
-  strict,
-);
+export const UserPatch = Type.Object(userFields(Type.Optional(Username)), strict);
 export type UserPatch = Static<typeof UserPatch>;
 
-export const ProfilePatch = Type.Object(
-  {
-    name: Type.Optional(ProfileText),
-    surname: Type.Optional(ProfileText),
-    favourite_genre: Type.Optional(FavouriteGenre),
-  },
-  strict,
-);
+export const ProfilePatch = Type.Object(ownProfileFields, strict);
 export type ProfilePatch = Static<typeof ProfilePatch>;
 
 /** A signed-in user changing their own password: the old one is checked like a login. */

@@ -5,14 +5,8 @@ import { isUniqueViolation } from '../../db/errors.js';
 import type { Database } from '../../db/schema.js';
 import { conflict, notFound, validationError } from '../../errors.js';
 import { findGenreById } from '../genres/repository.js';
-import {
-  idPageWindowOf,
-  toPage,
-  type ListOptions,
-  type Page,
-  type PageWindow,
-} from '../../shared/paging.js';
-import { idCursorOf } from '../../shared/keyset-cursor.js';
+import type { ListOptions, Page, PageWindow } from '../../shared/paging.js';
+import { idOrderedPage } from '../../shared/id-page.js';
 import { assertBodyIdMatches } from '../../shared/body-id.js';
 import { unstorableTextProblem } from '../../shared/storable-text.js';
 import * as repo from './repository.js';
@@ -150,11 +144,13 @@ export function createUserService(db: Kysely<Database>, pbkdf2Iterations: number
     registerByEmail: (email: string, password: string): Promise<UserPublic> =>
       create({ username: email, email, password, role: 'user' }),
 
-    async list(window: PageWindow, options: ListOptions): Promise<Page<UserPublic>> {
-      const rows = await repo.listUsers(db, idPageWindowOf(window));
-      const total = options.count ? await repo.countUsers(db) : undefined;
-      return toPage(rows, window, idCursorOf, total);
-    },
+    list: (window: PageWindow, options: ListOptions): Promise<Page<UserPublic>> =>
+      idOrderedPage(
+        window,
+        options,
+        (rows) => repo.listUsers(db, rows),
+        () => repo.countUsers(db),
+      ),
 
     async get(id: number): Promise<UserPublic> {
       const user = await repo.findUserById(db, id);
