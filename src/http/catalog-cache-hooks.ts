@@ -1,5 +1,6 @@
 import type {
   FastifyReply,
+  onRequestAsyncHookHandler,
   onSendAsyncHookHandler,
   onSendHookHandler,
   preHandlerAsyncHookHandler,
@@ -33,6 +34,13 @@ export interface CatalogReadHooks {
   /** onSend: tags a 200 answer, keeps it for the next identical request, answers 304 when asked. */
   readonly keepAnswer: onSendHookHandler;
 }
+
+/** The hooks of a cached catalog read: the route's guard first, then the cache. */
+export const cachedReadHooks = (guard: onRequestAsyncHookHandler, reads: CatalogReadHooks) => ({
+  onRequest: guard,
+  preHandler: reads.serveCached,
+  onSend: reads.keepAnswer,
+});
 
 export interface CatalogCacheHooks {
   /** The hooks of reads whose answers are built from these tables. */

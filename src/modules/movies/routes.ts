@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Guards } from '../../auth/authenticate.js';
-import type { CatalogCacheHooks } from '../../http/catalog-cache-hooks.js';
+import { cachedReadHooks, type CatalogCacheHooks } from '../../http/catalog-cache-hooks.js';
 import { sendJsonBytes } from '../../http/json-bytes.js';
 import { listOptionsOf, setPageHeaders } from '../../http/paging.js';
 import { pageWindow } from '../../shared/paging.js';
@@ -33,13 +33,10 @@ export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
   const common = { tags: ['movies'], security: bearerSecurity };
   const writeErrors = errorResponses(400, 401, 403, 404, 413, 415);
   // A movie embeds its genre's and director's names.
-  const reads = cache.reads(['movies', 'genres', 'directors']);
-  // Every read is guarded as configured, answered from the catalog cache when it can be, and kept.
-  const cachedRead = {
-    onRequest: guards.catalogRead,
-    preHandler: reads.serveCached,
-    onSend: reads.keepAnswer,
-  };
+  const cachedRead = cachedReadHooks(
+    guards.catalogRead,
+    cache.reads(['movies', 'genres', 'directors']),
+  );
 
   app.get('/movies/', {
     ...cachedRead,

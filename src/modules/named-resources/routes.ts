@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Guards } from '../../auth/authenticate.js';
-import type { CatalogCacheHooks } from '../../http/catalog-cache-hooks.js';
+import { cachedReadHooks, type CatalogCacheHooks } from '../../http/catalog-cache-hooks.js';
 import { listOptionsOf, sendPage } from '../../http/paging.js';
 import { NAME_LENGTH } from '../../shared/limits.js';
 import { pageWindow } from '../../shared/paging.js';
@@ -44,13 +44,7 @@ export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions>
   const security = bearerSecurity;
   const readErrors = errorResponses(400, 401);
   const writeErrors = errorResponses(400, 401, 403, 404, 413, 415);
-  const reads = cache.reads([resource]);
-  // Every read is guarded as configured, answered from the catalog cache when it can be, and kept.
-  const cachedRead = {
-    onRequest: guards.catalogRead,
-    preHandler: reads.serveCached,
-    onSend: reads.keepAnswer,
-  };
+  const cachedRead = cachedReadHooks(guards.catalogRead, cache.reads([resource]));
 
   app.get(`/${resource}/`, {
     ...cachedRead,
