@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
 import { parseCatalogChange } from '../../src/db/catalog-listener.js';
-import { CatalogCache } from '../../src/http/catalog-cache.js';
+import { CatalogCache } from '../../src/http/catalog-cache/cache.js';
 import type { CatalogResource } from '../../src/shared/catalog-resources.js';
 
 const MOVIE_SOURCES: CatalogResource[] = ['movies', 'genres', 'directors'];

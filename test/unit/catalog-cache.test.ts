@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
-import { CatalogCache, ENTRY_OVERHEAD_BYTES, entryCost } from '../../src/http/catalog-cache.js';
+import {
+  CatalogCache,
+  ENTRY_OVERHEAD_BYTES,
+  entryCost,
+} from '../../src/http/catalog-cache/cache.js';
 
 const answer = (text: string) => ({ body: Buffer.from(text), link: undefined, etag: '"t"' });
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Guards } from '../../auth/authenticate.js';
-import { cachedReadHooks, type CatalogCacheHooks } from '../../http/catalog-cache-hooks.js';
+import { cachedReadHooks, type CatalogCacheHooks } from '../../http/catalog-cache/hooks.js';
 import { sendJsonBytes } from '../../http/json-bytes.js';
 import { listOptionsOf, setPageHeaders } from '../../http/paging.js';
 import { pageWindow } from '../../shared/paging.js';

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Guards } from '../../auth/authenticate.js';
-import { cachedReadHooks, type CatalogCacheHooks } from '../../http/catalog-cache-hooks.js';
+import { cachedReadHooks, type CatalogCacheHooks } from '../../http/catalog-cache/hooks.js';
 import { listOptionsOf, sendPage } from '../../http/paging.js';
 import { NAME_LENGTH } from '../../shared/limits.js';
 import { pageWindow } from '../../shared/paging.js';

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import { knownQueryOf } from './known-query.js';
-import { withPagingDefaults } from '../shared/paging.js';
-import { wantsExactCount } from './prefer.js';
+import { knownQueryOf } from '../known-query.js';
+import { withPagingDefaults } from '../../shared/paging.js';
+import { wantsExactCount } from '../prefer.js';
 
 /**
  * One key per answer: the route, its validated path parameters and its known query parameters,

@@ -3,7 +3,7 @@ import {
   type CatalogResource,
   type MovieChange,
   type MovieScope,
-} from '../shared/catalog-resources.js';
+} from '../../shared/catalog-resources.js';
 
 export interface CachedResponse {
   readonly body: Buffer;

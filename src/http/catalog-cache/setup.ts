@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { Config } from '../config.js';
-import { CatalogListener } from '../db/catalog-listener.js';
-import { readCatalogVersions } from '../db/catalog-version.js';
-import { dialectOf } from '../db/database.js';
-import type { Database } from '../db/schema.js';
-import { CatalogCache } from './catalog-cache.js';
+import type { Config } from '../../config.js';
+import { CatalogListener } from '../../db/catalog-listener.js';
+import { readCatalogVersions } from '../../db/catalog-version.js';
+import { dialectOf } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
+import { CatalogCache } from './cache.js';
 
 /**
  * The catalog response cache (null when RESPONSE_CACHE_MB=0), kept in step with other instances:

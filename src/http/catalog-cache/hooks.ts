@@ -5,11 +5,11 @@ import type {
   onSendHookHandler,
   preHandlerAsyncHookHandler,
 } from 'fastify';
-import type { CatalogRead } from '../config.js';
-import type { CatalogResource, MovieChange, MovieScope } from '../shared/catalog-resources.js';
-import type { CatalogCache } from './catalog-cache.js';
-import { catalogCacheKeyOf } from './catalog-cache-key.js';
-import { catalogFreshness, entityTagOf, ifNoneMatchNames } from './conditional-get.js';
+import type { CatalogRead } from '../../config.js';
+import type { CatalogResource, MovieChange, MovieScope } from '../../shared/catalog-resources.js';
+import type { CatalogCache } from './cache.js';
+import { catalogCacheKeyOf } from './key.js';
+import { catalogFreshness, entityTagOf, ifNoneMatchNames } from '../conditional-get.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
