@@ -1,5 +1,10 @@
 import { Type, type Static } from 'typebox';
-import { PASSWORD_LENGTH, USERNAME_LENGTH } from '../shared/limits.js';
+import {
+  CREDENTIAL_MAX_LENGTH,
+  PASSWORD_LENGTH,
+  TOKEN_MAX_LENGTH,
+  USERNAME_LENGTH,
+} from '../shared/limits.js';
 
 const strict = { additionalProperties: false } as const;
 
@@ -10,12 +15,18 @@ export const Password = Type.String({
 });
 
 export const LoginBody = Type.Object(
-  { username: Type.String({ maxLength: 1024 }), password: Type.String({ maxLength: 1024 }) },
+  {
+    username: Type.String({ maxLength: CREDENTIAL_MAX_LENGTH }),
+    password: Type.String({ maxLength: CREDENTIAL_MAX_LENGTH }),
+  },
   strict,
 );
 export type LoginBody = Static<typeof LoginBody>;
 
-export const RefreshBody = Type.Object({ refresh_token: Type.String({ maxLength: 4096 }) }, strict);
+export const RefreshBody = Type.Object(
+  { refresh_token: Type.String({ maxLength: TOKEN_MAX_LENGTH }) },
+  strict,
+);
 export type RefreshBody = Static<typeof RefreshBody>;
 
 /** Registering by email makes the email the username too, so it must fit a username. */
@@ -31,15 +42,20 @@ export const EmailRegistrationBody = Type.Object(
 );
 
 export const EmailLoginBody = Type.Object(
-  { email: Type.String({ maxLength: 1024 }), password: Type.String({ maxLength: 1024 }) },
+  {
+    email: Type.String({ maxLength: CREDENTIAL_MAX_LENGTH }),
+    password: Type.String({ maxLength: CREDENTIAL_MAX_LENGTH }),
+  },
   strict,
 );
 
 /** The movie website sends its (ignored) access token along with the refresh token. */
 export const SiteRefreshBody = Type.Object(
   {
-    refresh_token: Type.String({ maxLength: 4096 }),
-    access_token: Type.Optional(Type.Union([Type.String({ maxLength: 4096 }), Type.Null()])),
+    refresh_token: Type.String({ maxLength: TOKEN_MAX_LENGTH }),
+    access_token: Type.Optional(
+      Type.Union([Type.String({ maxLength: TOKEN_MAX_LENGTH }), Type.Null()]),
+    ),
   },
   strict,
 );

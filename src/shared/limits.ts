@@ -22,3 +22,8 @@ export const USERNAME_LENGTH = { min: 1, max: 150 } as const;
 export const PASSWORD_LENGTH = { min: 8, max: 128 } as const;
 export const EMAIL_MAX_LENGTH = 254;
 export const PROFILE_TEXT_MAX_LENGTH = 100;
+
+/** What a login or a password check may send: past any valid password, so a wrong one is 401. */
+export const CREDENTIAL_MAX_LENGTH = 1024;
+/** A refresh or access token as a body field. */
+export const TOKEN_MAX_LENGTH = 4096;

@@ -2,6 +2,7 @@ import { Type, type Static, type TSchema } from 'typebox';
 import { Password } from '../../auth/schemas.js';
 import { Id, StringEnum } from '../../http/schemas.js';
 import {
+  CREDENTIAL_MAX_LENGTH,
   EMAIL_MAX_LENGTH,
   PROFILE_TEXT_MAX_LENGTH,
   ROLES,
@@ -84,7 +85,7 @@ export type ProfilePatch = Static<typeof ProfilePatch>;
 
 /** A signed-in user changing their own password: the old one is checked like a login. */
 export const PasswordChange = Type.Object(
-  { old_password: Type.String({ maxLength: 1024 }), new_password: Password },
+  { old_password: Type.String({ maxLength: CREDENTIAL_MAX_LENGTH }), new_password: Password },
   strict,
 );
 export type PasswordChange = Static<typeof PasswordChange>;
