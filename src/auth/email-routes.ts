@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { TSchema } from 'typebox';
 import { errorResponses } from '../http/schemas.js';
 import { movieWebsiteTags as tags } from '../http/website-tags.js';
 import type { Guards } from './authenticate.js';
@@ -8,16 +7,9 @@ import type { HashGate } from './hash-gate.js';
 import type { DatabaseRegistrationLimit } from './login-limiter.js';
 import { limitRegistrations } from './role-hooks.js';
 import { sendTokens } from './routes.js';
+import type { EmailRegistration } from './user-accounts.js';
 import { EmailLoginBody, EmailRegistrationBody, SiteRefreshBody, TokenPair } from './schemas.js';
 import type { AuthService } from './service.js';
-
-/** A registration creates a user, which the users module owns: app.ts hands in both. */
-export interface EmailRegistration {
-  /** Creates the user (the email is the username too); answers with its public shape. */
-  readonly register: (email: string, password: string) => Promise<{ readonly id: number }>;
-  /** That public shape, as the 201 answer's schema. */
-  readonly userSchema: TSchema;
-}
 
 export interface EmailAuthRoutesOptions {
   readonly service: AuthService;

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { TSchema } from 'typebox';
 import type { Database, UserRow } from '../db/schema.js';
 import type { Role } from '../shared/limits.js';
 
@@ -27,4 +28,12 @@ export interface UserAccounts {
   lockPasswordVersion(trx: Kysely<Database>, id: number): Promise<number | undefined>;
   /** Stores a rehash of the same password, unless the password changed meanwhile. */
   replaceHashIfUnchanged(id: number, previousHash: string, newHash: string): Promise<boolean>;
+}
+
+/** A registration creates a user, which the users module owns: app.ts hands in both. */
+export interface EmailRegistration {
+  /** Creates the user (the email is the username too); answers with its public shape. */
+  readonly register: (email: string, password: string) => Promise<{ readonly id: number }>;
+  /** That public shape, as the 201 answer's schema. */
+  readonly userSchema: TSchema;
 }

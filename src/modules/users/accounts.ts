@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { EmailRegistration } from '../../auth/email-routes.js';
-import type { UserAccounts } from '../../auth/user-accounts.js';
+import type { EmailRegistration, UserAccounts } from '../../auth/user-accounts.js';
 import type { Database } from '../../db/schema.js';
 import * as repo from './repository.js';
 import { UserPublic } from './schemas.js';
