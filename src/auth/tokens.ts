@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
-import { ROLES, type Role } from '../shared/limits.js';
+import { isRole, type Role } from '../shared/limits.js';
 import { isSignatureMismatch, SigningKeys, type KeyVerifiers } from './signing-keys.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
@@ -48,7 +48,6 @@ const VERIFIED_CACHE_ENTRIES = 10_000;
 const VERIFIED_CACHE_MAX_AGE_MS = 600_000;
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
-const isRole = (value: unknown): value is Role => (ROLES as readonly unknown[]).includes(value);
 
 function claimsOf(payload: JwtPayload, expectedType: TokenType): RefreshClaims | AccessClaims {
   const { sub, username, role, type, jti, exp, fam } = payload;

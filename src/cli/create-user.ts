@@ -1,5 +1,6 @@
 import { loadConfigOrExit } from '../config.js';
 import { createUserService } from '../modules/users/service.js';
+import { isRole } from '../shared/limits.js';
 import { withPreparedDatabase } from './prepared-database.js';
 import { UsageError } from './usage.js';
 
@@ -14,7 +15,7 @@ export function createUserCommand({ username, password, role }: CreateUserArgs):
   const config = loadConfigOrExit();
   return withPreparedDatabase(config, async (database) => {
     if (!username || !password) throw new UsageError('--username and --password are required');
-    if (role !== 'user' && role !== 'admin') throw new UsageError('--role must be user or admin');
+    if (!isRole(role)) throw new UsageError('--role must be user or admin');
     const user = await createUserService(database.db, config.pbkdf2Iterations).create({
       username,
       password,

@@ -1,7 +1,15 @@
 import type { MovieRow } from '../db/schema.js';
 import { usernameProblem } from '../modules/users/service.js';
 import { isHttpUrl } from '../shared/http-url.js';
-import { MAX_ID, MOVIE_LIMITS, NAME_LENGTH, ROLES, type Role } from '../shared/limits.js';
+import {
+  MOVIE_LIMITS,
+  NAME_LENGTH,
+  isRole,
+  isValidId,
+  lengthProblem,
+  codePointLength,
+  type Role,
+} from '../shared/limits.js';
 import { unstorableTextProblem } from '../shared/storable-text.js';
 import { textKeyOf } from '../shared/text-key.js';
 import type { FlaskData } from './flask-source.js';
@@ -19,17 +27,12 @@ export interface Validated {
   readonly problems: string[];
 }
 
-const codePoints = (text: string) => [...text].length;
-const isRole = (value: unknown): value is Role => ROLES.some((role) => role === value);
-const isId = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_ID;
-
 function textProblem(value: unknown, field: string, min: number, max: number): string | null {
   if (typeof value !== 'string') return `${field} must be text`;
   const unstorable = unstorableTextProblem(value);
   if (unstorable) return `${field} ${unstorable}`;
-  const length = codePoints(value);
-  return length < min || length > max ? `${field} must be ${min} to ${max} characters long` : null;
+  const lengthIssue = lengthProblem(value, { min, max });
+  return lengthIssue ? `${field} ${lengthIssue}` : null;
 }
 
 function namedRows(
@@ -42,7 +45,7 @@ function namedRows(
   const seen = new Map<string, number>();
   for (const row of source) {
     const issues: string[] = [];
-    if (!isId(row.id)) issues.push('id must be a positive integer');
+    if (!isValidId(row.id)) issues.push('id must be a positive integer');
     const nameIssue = textProblem(row.name, 'name', NAME_LENGTH.min, NAME_LENGTH.max);
     if (nameIssue) issues.push(nameIssue);
     const key = typeof row.name === 'string' ? textKeyOf(row.name) : '';
@@ -77,7 +80,7 @@ export function validateFlaskData(data: FlaskData): Validated {
   const movies: ImportRows['movies'] = [];
   for (const movie of data.movies) {
     const issues: string[] = [];
-    if (!isId(movie.id)) issues.push('id must be a positive integer');
+    if (!isValidId(movie.id)) issues.push('id must be a positive integer');
     const titleIssue = textProblem(
       movie.title,
       'title',
@@ -96,7 +99,8 @@ export function validateFlaskData(data: FlaskData): Validated {
     const trailer = movie.trailer ?? '';
     if (
       typeof trailer !== 'string' ||
-      (trailer !== '' && (!isHttpUrl(trailer) || codePoints(trailer) > MOVIE_LIMITS.trailer.max))
+      (trailer !== '' &&
+        (!isHttpUrl(trailer) || codePointLength(trailer) > MOVIE_LIMITS.trailer.max))
     ) {
       issues.push('trailer must be an http(s) URL or empty');
     }
@@ -145,7 +149,7 @@ export function validateFlaskData(data: FlaskData): Validated {
   const usernames = new Map<string, number>();
   for (const user of data.users) {
     const issues: string[] = [];
-    if (!isId(user.id)) issues.push('id must be a positive integer');
+    if (!isValidId(user.id)) issues.push('id must be a positive integer');
     const name = typeof user.username === 'string' ? user.username : null;
     const nameIssue = name === null ? 'username must be text' : usernameProblem(name);
     if (nameIssue) issues.push(`username ${nameIssue}`);

@@ -1,5 +1,5 @@
 import { validationError, type AppError } from '../errors.js';
-import { MAX_ID } from './limits.js';
+import { isValidId } from './limits.js';
 import { unstorableTextProblem } from './storable-text.js';
 
 /** One sort key value of the last row of a page: a number, a lower-cased text key, or null. */
@@ -33,7 +33,7 @@ export function encodeCursor(keys: readonly CursorKey[], values: readonly Cursor
 function isValid(kind: CursorValueKind, value: unknown): boolean {
   switch (kind) {
     case 'id':
-      return Number.isSafeInteger(value) && (value as number) >= 1 && (value as number) <= MAX_ID;
+      return isValidId(value);
     case 'integer-or-null':
       return value === null || (Number.isInteger(value) && Math.abs(value as number) < INT32);
     case 'number-or-null':

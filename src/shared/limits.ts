@@ -27,3 +27,17 @@ export const PROFILE_TEXT_MAX_LENGTH = 100;
 export const CREDENTIAL_MAX_LENGTH = 1024;
 /** A refresh or access token as a body field. */
 export const TOKEN_MAX_LENGTH = 4096;
+
+export const isRole = (value: unknown): value is Role => ROLES.some((role) => role === value);
+export const isValidId = (value: unknown): value is number =>
+  Number.isSafeInteger(value) && (value as number) >= 1 && (value as number) <= MAX_ID;
+
+/** Lengths count code points, as the JSON schemas' minLength and maxLength do. */
+export const codePointLength = (text: string): number => [...text].length;
+
+export function lengthProblem(text: string, limit: { min: number; max: number }): string | null {
+  const length = codePointLength(text);
+  return length < limit.min || length > limit.max
+    ? `must be ${limit.min} to ${limit.max} characters long`
+    : null;
+}

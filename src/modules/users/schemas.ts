@@ -10,7 +10,6 @@ import {
 } from '../../shared/limits.js';
 
 export const Role = StringEnum([...ROLES]);
-export type Role = Static<typeof Role>;
 
 export const UserPublic = Type.Object(
   {

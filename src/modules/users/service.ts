@@ -10,26 +10,21 @@ import { idOrderedPage } from '../../shared/id-page.js';
 import { assertBodyIdMatches } from '../../shared/body-id.js';
 import { unstorableTextProblem } from '../../shared/storable-text.js';
 import * as repo from './repository.js';
-import { PASSWORD_LENGTH, USERNAME_LENGTH } from '../../shared/limits.js';
+import { lengthProblem, PASSWORD_LENGTH, USERNAME_LENGTH } from '../../shared/limits.js';
 import { type UserCreate, type UserPatch, type UserPublic, type UserReplace } from './schemas.js';
 
 const taken = () => conflict('This username is taken');
 
-const codePoints = (text: string): number => [...text].length;
-
 export function usernameProblem(username: string): string | null {
-  const length = codePoints(username);
-  const { min, max } = USERNAME_LENGTH;
-  if (length < min || length > max) return `must be ${min} to ${max} characters long`;
+  const lengthIssue = lengthProblem(username, USERNAME_LENGTH);
+  if (lengthIssue) return lengthIssue;
   if (/^\s|\s$/u.test(username)) return 'must not start or end with white space';
   if (/\p{Cc}/u.test(username)) return 'must not contain control characters';
   return unstorableTextProblem(username);
 }
 
 export function passwordProblem(password: string): string | null {
-  const length = codePoints(password);
-  const { min, max } = PASSWORD_LENGTH;
-  return length < min || length > max ? `must be ${min} to ${max} characters long` : null;
+  return lengthProblem(password, PASSWORD_LENGTH);
 }
 
 // The HTTP schemas check lengths too; these rules also guard the command line.
