@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { buildTestApp, expiredToken, signedIn, type TestContext } from '../../helpers.js';
+import { buildTestApp, expiredToken, signedIn, type TestContext } from '../helpers.js';
 
 describe('CATALOG_READ=public', () => {
   let ctx: TestContext;
