@@ -36,9 +36,10 @@ import { createLogger } from './http/logger.js';
 import { AppMetrics } from './http/app-metrics.js';
 import { validatorCompiler } from './http/validators.js';
 import { directorRoutes } from './modules/directors/routes.js';
-import { createDirectorService } from './modules/directors/service.js';
+import { DIRECTORS } from './modules/directors/schemas.js';
+import { namedResourceServiceOf } from './modules/named-resources/service.js';
 import { genreRoutes } from './modules/genres/routes.js';
-import { createGenreService } from './modules/genres/service.js';
+import { GENRES } from './modules/genres/schemas.js';
 import { movieRoutes } from './modules/movies/routes.js';
 import { createMovieService } from './modules/movies/service.js';
 import { favoriteRoutes } from './modules/favorites/routes.js';
@@ -163,8 +164,12 @@ export async function buildApp({
     guards,
     cache,
   });
-  await app.register(directorRoutes, { service: createDirectorService(db), guards, cache });
-  await app.register(genreRoutes, { service: createGenreService(db), guards, cache });
+  await app.register(directorRoutes, {
+    service: namedResourceServiceOf(DIRECTORS)(db),
+    guards,
+    cache,
+  });
+  await app.register(genreRoutes, { service: namedResourceServiceOf(GENRES)(db), guards, cache });
   const userService = createUserService(db, config.pbkdf2Iterations);
   await app.register(userRoutes, {
     service: userService,

@@ -1,4 +1,4 @@
 import { namedResourceRoutesOf } from '../named-resources/routes.js';
-import { DIRECTORS } from './service.js';
+import { DIRECTORS } from './schemas.js';
 
 export const directorRoutes = namedResourceRoutesOf(DIRECTORS);

@@ -1,4 +1,4 @@
 import { namedResourceRoutesOf } from '../named-resources/routes.js';
-import { GENRES } from './service.js';
+import { GENRES } from './schemas.js';
 
 export const genreRoutes = namedResourceRoutesOf(GENRES);

@@ -5,8 +5,7 @@ import type { Database } from '../../db/schema.js';
 import type { MovieChange } from '../../shared/catalog-resources.js';
 import { notFound, validationError, type FieldErrors } from '../../errors.js';
 import { toPage, type ListOptions, type PageInfo, type PageWindow } from '../../shared/paging.js';
-import { findDirectorById } from '../directors/repository.js';
-import { findGenreById } from '../genres/repository.js';
+import { findNamedById } from '../named-resources/repository.js';
 import { assertBodyIdMatches } from '../../shared/body-id.js';
 import {
   decodeCursor,
@@ -97,10 +96,10 @@ export function createMovieService(db: Kysely<Database>, dialect: Dialect) {
     const errors: FieldErrors = {};
     if (fields.trailer && !isHttpUrl(fields.trailer))
       errors.trailer = 'must be an http(s) URL or empty';
-    if (fields.genre_id != null && !(await findGenreById(db, fields.genre_id))) {
+    if (fields.genre_id != null && !(await findNamedById(db, 'genres', fields.genre_id))) {
       errors.genre_id = `genre ${fields.genre_id} does not exist`;
     }
-    if (fields.director_id != null && !(await findDirectorById(db, fields.director_id))) {
+    if (fields.director_id != null && !(await findNamedById(db, 'directors', fields.director_id))) {
       errors.director_id = `director ${fields.director_id} does not exist`;
     }
     if (Object.keys(errors).length > 0) throw validationError(errors);

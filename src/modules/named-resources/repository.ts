@@ -3,11 +3,9 @@ import type { Database } from '../../db/schema.js';
 import { countRows, inIdPage } from '../../db/id-paging.js';
 import type { IdPageWindow } from '../../shared/keyset-cursor.js';
 import { textKeyOf } from '../../shared/text-key.js';
+import type { NamedTable } from './schemas.js';
 
 type Db = Kysely<Database>;
-
-/** The tables of the resources that are only a name: genres and directors. */
-export type NamedTable = 'genres' | 'directors';
 
 export interface Named {
   id: number;

@@ -4,7 +4,6 @@ import { Type } from 'typebox';
 import type { Guards } from '../../auth/authenticate.js';
 import { cachedReadHooks, type CatalogCacheHooks } from '../../http/catalog-cache/hooks.js';
 import { listOptionsOf, sendPage } from '../../http/paging.js';
-import { NAME_LENGTH } from '../../shared/limits.js';
 import { pageWindow } from '../../shared/paging.js';
 import {
   bearerSecurity,
@@ -18,7 +17,8 @@ import {
   NoContent,
   PagingOnlyQuery,
 } from '../../http/schemas.js';
-import type { NamedResource, NamedResourceService, NamedTable } from './service.js';
+import { Name, namedObjectOf, type NamedResource, type NamedTable } from './schemas.js';
+import type { NamedResourceService } from './service.js';
 
 /** What app.ts hands the routes of genres and of directors. */
 export interface NamedRoutesDeps {
@@ -32,14 +32,12 @@ export interface NamedResourceRoutesOptions extends NamedRoutesDeps {
   readonly label: string;
 }
 
-const Name = Type.String({ minLength: NAME_LENGTH.min, maxLength: NAME_LENGTH.max });
-
 export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions> = async (
   fastify,
   { resource, label, service, guards, cache },
 ) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const NamedObject = Type.Object({ id: Id, name: Type.String() }, { title: label });
+  const NamedObject = namedObjectOf({ table: resource, label });
   const tags = [resource];
   const security = bearerSecurity;
   const readErrors = errorResponses(400, 401);

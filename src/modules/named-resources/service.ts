@@ -6,9 +6,8 @@ import { assertBodyIdMatches } from '../../shared/body-id.js';
 import { idOrderedPage } from '../../shared/id-page.js';
 import type { ListOptions, Page, PageWindow } from '../../shared/paging.js';
 import * as repo from './repository.js';
-import type { Named, NamedTable } from './repository.js';
-
-export type { Named, NamedTable } from './repository.js';
+import type { Named } from './repository.js';
+import type { NamedResource } from './schemas.js';
 
 export interface NamedInput {
   id?: number;
@@ -22,12 +21,6 @@ export interface NamedResourceService {
   create(name: string): Promise<Named>;
   update(id: number, input: NamedInput): Promise<void>;
   remove(id: number): Promise<void>;
-}
-
-/** Which resource: its table, and its name in messages ('Genre'). */
-export interface NamedResource {
-  readonly table: NamedTable;
-  readonly label: string;
 }
 
 /**

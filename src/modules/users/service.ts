@@ -4,7 +4,7 @@ import { revokeFamiliesOfUser } from '../../auth/refresh-token-repository.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { Database } from '../../db/schema.js';
 import { conflict, notFound, validationError } from '../../errors.js';
-import { findGenreById } from '../genres/repository.js';
+import { findNamedById } from '../named-resources/repository.js';
 import type { ListOptions, Page, PageWindow } from '../../shared/paging.js';
 import { idOrderedPage } from '../../shared/id-page.js';
 import { assertBodyIdMatches } from '../../shared/body-id.js';
@@ -54,7 +54,7 @@ export function createUserService(db: Kysely<Database>, pbkdf2Iterations: number
   ): Promise<number | null | undefined> {
     if (value === undefined || value === null) return value;
     const id = Number(value);
-    if (!Number.isSafeInteger(id) || !(await findGenreById(db, id))) {
+    if (!Number.isSafeInteger(id) || !(await findNamedById(db, 'genres', id))) {
       throw validationError({ favourite_genre: `genre ${String(value)} does not exist` });
     }
     return id;
