@@ -1,11 +1,6 @@
 import type { Dialect } from '../../db/database.js';
-import {
-  behindCursor,
-  COLUMN_BY_KEY,
-  idOnlyOrderOf,
-  movieFilterCondition,
-  type MovieOrder,
-} from './list-query.js';
+import { behindCursor, COLUMN_BY_KEY, idOnlyOrderOf, movieFilterCondition } from './list-query.js';
+import type { MovieOrder } from './list-filters.js';
 import {
   selectJsonList,
   sortKeyOf,

@@ -1,4 +1,4 @@
-import type { MovieFilters, MovieOrder } from './list-query.js';
+import type { MovieFilters, MovieOrder } from './list-filters.js';
 import type { MovieListQuery } from './schemas.js';
 
 /** A movie list's query string as the service takes it: the filters and the order. */

@@ -3,15 +3,7 @@ import type { Dialect } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import type { CursorValue } from '../../shared/keyset-cursor.js';
 import { textKeyOf } from '../../shared/text-key.js';
-
-export interface MovieFilters {
-  directorId?: number;
-  genreId?: number;
-  year?: number;
-  titleContains?: string;
-}
-
-export type MovieOrder = { key: 'id' | 'year' | 'rating' | 'title'; descending: boolean }[];
+import type { MovieFilters, MovieOrder } from './list-filters.js';
 
 export const NULLABLE_KEYS = new Set(['year', 'rating']);
 

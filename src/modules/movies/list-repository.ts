@@ -3,7 +3,8 @@ import { QueryShapes, slot as slotOf } from '../../db/query-shapes.js';
 import { joinJsonArrays } from '../../shared/json-array.js';
 import type { CursorValue } from '../../shared/keyset-cursor.js';
 import { selectBehindWithJson, selectNullKeyedWithJson } from './keyset-page-select.js';
-import { filterValuesOf, NULLABLE_KEYS, type MovieFilters, type MovieOrder } from './list-query.js';
+import type { MovieFilters, MovieOrder } from './list-filters.js';
+import { filterValuesOf, NULLABLE_KEYS } from './list-query.js';
 import type {
   Db,
   JsonListQuery,

@@ -8,7 +8,8 @@ import {
 import type { Dialect } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import type { CursorValue } from '../../shared/keyset-cursor.js';
-import { COLUMN_BY_KEY, type FilterValues, type MovieOrder } from './list-query.js';
+import type { MovieOrder } from './list-filters.js';
+import { COLUMN_BY_KEY, type FilterValues } from './list-query.js';
 import { movieJsonArray } from './movie-json.js';
 
 // The pieces every movie list query is built from: offset pages and keyset pages alike.

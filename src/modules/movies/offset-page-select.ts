@@ -1,11 +1,6 @@
 import type { Dialect } from '../../db/database.js';
-import {
-  COLUMN_BY_KEY,
-  idOnlyOrderOf,
-  movieFilterCondition,
-  NULLABLE_KEYS,
-  type MovieOrder,
-} from './list-query.js';
+import { COLUMN_BY_KEY, idOnlyOrderOf, movieFilterCondition, NULLABLE_KEYS } from './list-query.js';
+import type { MovieOrder } from './list-filters.js';
 import {
   modifiersOf,
   selectJsonList,

@@ -3,11 +3,12 @@ import { readCatalogVersion } from '../../db/catalog-version.js';
 import type { Dialect } from '../../db/database.js';
 import type { Database, MovieRow } from '../../db/schema.js';
 import { textKeyOf } from '../../shared/text-key.js';
-import { filterValuesOf, movieFilterCondition, type MovieFilters } from './list-query.js';
+import type { MovieFilters } from './list-filters.js';
+import { filterValuesOf, movieFilterCondition } from './list-query.js';
 import { movieJsonBytes } from './movie-json.js';
 import type { Movie } from './schemas.js';
 
-export type { MovieFilters, MovieOrder } from './list-query.js';
+export type { MovieFilters, MovieOrder } from './list-filters.js';
 export {
   cursorValuesOf,
   listMovies,
