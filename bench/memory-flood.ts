@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { MOVIE_LIMITS } from '../src/shared/limits.js';
 
 const REQUESTS = Number(process.env.FLOOD_REQUESTS ?? 30_000);
 const PARALLEL = Number(process.env.FLOOD_PARALLEL ?? 16);
@@ -77,7 +78,7 @@ try {
           : {};
         // FLOOD_KNOWN=true: unique values of a known parameter instead (each a real cache key).
         const path = KNOWN_KEYS
-          ? `/movies/?q=${encodeURIComponent(pad.slice(0, 255))}`
+          ? `/movies/?q=${encodeURIComponent(pad.slice(0, MOVIE_LIMITS.title.max))}`
           : `/genres/?page=99999&pad=${pad}`;
         const response = await fetch(`${url}${path}`, { headers });
         await response.arrayBuffer();

@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox';
 import {
   CREDENTIAL_MAX_LENGTH,
   PASSWORD_LENGTH,
-  TOKEN_MAX_LENGTH,
+  TOKEN_FIELD_MAX_LENGTH,
   USERNAME_LENGTH,
 } from '../shared/limits.js';
 
@@ -24,13 +24,13 @@ export const LoginBody = Type.Object(
 export type LoginBody = Static<typeof LoginBody>;
 
 export const RefreshBody = Type.Object(
-  { refresh_token: Type.String({ maxLength: TOKEN_MAX_LENGTH }) },
+  { refresh_token: Type.String({ maxLength: TOKEN_FIELD_MAX_LENGTH }) },
   strict,
 );
 export type RefreshBody = Static<typeof RefreshBody>;
 
 /** Registering by email makes the email the username too, so it must fit a username. */
-export const RegistrationEmail = Type.String({
+const RegistrationEmail = Type.String({
   format: 'email',
   maxLength: USERNAME_LENGTH.max,
   description: 'Becomes the username as well, so at most as long as a username',
@@ -52,9 +52,9 @@ export const EmailLoginBody = Type.Object(
 /** The movie website sends its (ignored) access token along with the refresh token. */
 export const SiteRefreshBody = Type.Object(
   {
-    refresh_token: Type.String({ maxLength: TOKEN_MAX_LENGTH }),
+    refresh_token: Type.String({ maxLength: TOKEN_FIELD_MAX_LENGTH }),
     access_token: Type.Optional(
-      Type.Union([Type.String({ maxLength: TOKEN_MAX_LENGTH }), Type.Null()]),
+      Type.Union([Type.String({ maxLength: TOKEN_FIELD_MAX_LENGTH }), Type.Null()]),
     ),
   },
   strict,

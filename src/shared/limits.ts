@@ -25,8 +25,8 @@ export const PROFILE_TEXT_MAX_LENGTH = 100;
 
 /** What a login or a password check may send: past any valid password, so a wrong one is 401. */
 export const CREDENTIAL_MAX_LENGTH = 1024;
-/** A refresh or access token as a body field. */
-export const TOKEN_MAX_LENGTH = 4096;
+/** A token as a body field: past what the verifier takes (auth/tokens), so a longer one is 401. */
+export const TOKEN_FIELD_MAX_LENGTH = 4096;
 
 export const isRole = (value: unknown): value is Role => ROLES.some((role) => role === value);
 export const isValidId = (value: unknown): value is number =>

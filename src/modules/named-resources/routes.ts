@@ -32,7 +32,7 @@ export interface NamedResourceRoutesOptions extends NamedRoutesDeps {
   readonly label: string;
 }
 
-export const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions> = async (
+const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions> = async (
   fastify,
   { resource, label, service, guards, cache },
 ) => {

@@ -27,7 +27,7 @@ export interface NamedResourceService {
  * Genre names are unique (409 on a taken one, checked first so the answer does not depend on the
  * database's error); director names are not. A row that movies still use is not deleted (409).
  */
-export function createNamedResourceService(
+function createNamedResourceService(
   db: Kysely<Database>,
   { table, label }: NamedResource,
 ): NamedResourceService {
