@@ -1,10 +1,11 @@
 // Prints the database's plan for each scale query, as the repository builds it.
-import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type CompiledQuery } from 'kysely';
 import pg from 'pg';
 import { dialectOf } from '../src/db/database.js';
 import type { Database } from '../src/db/schema.js';
 import { SCALE_QUERIES } from './scale-queries.js';
+import { openSqliteConnection } from '../src/db/sqlite-connection.js';
+import { withStatementCache } from '../src/db/sqlite-statement-cache.js';
 
 export async function explainScaleQueries(databaseUrl: string): Promise<string[]> {
   const dialect = dialectOf(databaseUrl);
@@ -14,7 +15,9 @@ export async function explainScaleQueries(databaseUrl: string): Promise<string[]
     dialect:
       dialect === 'sqlite'
         ? new SqliteDialect({
-            database: new SqliteDatabase(databaseUrl.slice('sqlite:'.length), { readonly: true }),
+            database: withStatementCache(
+              openSqliteConnection(databaseUrl.slice('sqlite:'.length), { readonly: true }),
+            ),
           })
         : new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl, max: 1 }) }),
     log,

@@ -1,10 +1,10 @@
-import SqliteDatabase from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { sqliteFileOf } from '../config.js';
 import type { Database } from './schema.js';
+import { openSqliteConnection } from './sqlite-connection.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -39,22 +39,15 @@ const STATEMENT_TIMEOUT_MS = 5000;
 
 function openSqlite(databaseUrl: string, readonly: boolean): DatabaseHandle {
   const file = sqliteFileOf(databaseUrl);
-  if (readonly) {
-    if (file === null) throw new Error('a read-only SQLite database needs a file');
-    const sqlite = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
-    return {
-      db: new Kysely<Database>({
-        dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
-      }),
-      dialect: 'sqlite',
-    };
+  if (readonly && file === null) throw new Error('a read-only SQLite database needs a file');
+  if (!readonly && file !== null) mkdirSync(dirname(file), { recursive: true });
+  const sqlite = openSqliteConnection(file ?? ':memory:', { readonly });
+  if (!readonly) {
+    sqlite.exec('pragma journal_mode = WAL');
+    sqlite.exec('pragma synchronous = NORMAL');
+    sqlite.exec('pragma foreign_keys = ON');
+    sqlite.exec('pragma busy_timeout = 5000');
   }
-  if (file !== null) mkdirSync(dirname(file), { recursive: true });
-  const sqlite = new SqliteDatabase(file ?? ':memory:');
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
   return {
     db: new Kysely<Database>({
       dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),

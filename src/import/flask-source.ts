@@ -1,4 +1,4 @@
-import SqliteDatabase from 'better-sqlite3';
+import { openSqliteConnection, type SqliteConnection } from '../db/sqlite-connection.js';
 
 export interface FlaskGenre {
   id: unknown;
@@ -40,9 +40,9 @@ const USER_COLUMNS = ['id', 'username', 'password', 'role'];
 
 /** Reads a Flask-RESTX movie catalog database; opened read-only, never changed. */
 export function readFlaskDatabase(file: string): FlaskData {
-  let sqlite: SqliteDatabase.Database;
+  let sqlite: SqliteConnection;
   try {
-    sqlite = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
+    sqlite = openSqliteConnection(file, { readonly: true, lossyIntegers: true });
   } catch (error) {
     throw new FlaskSourceError(
       `cannot open ${file}: ${error instanceof Error ? error.message : String(error)}`,

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import SqliteDatabase from 'better-sqlite3';
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +18,7 @@ import {
   type Tokens,
 } from '../helpers.js';
 import { runCli } from '../process.js';
+import { openSqliteConnection } from '../../src/db/sqlite-connection.js';
 
 // Every copied table, ordered by its key, compared row by row.
 const TABLES = {
@@ -93,7 +93,7 @@ describe(
           .code,
         0,
       );
-      const sqlite = new SqliteDatabase(sqliteFile);
+      const sqlite = openSqliteConnection(sqliteFile);
       // The highest user id was handed out and its user deleted: the copy must never reuse it.
       sqlite.prepare("delete from users where username = 'gone'").run();
       sqlite
@@ -191,7 +191,7 @@ describe(
       assert.equal(missing.code, 1);
       assert.equal(missing.stderr.trim().split('\n').length, 1);
       const foreignFile = join(folder, 'foreign.db');
-      const foreign = new SqliteDatabase(foreignFile);
+      const foreign = openSqliteConnection(foreignFile);
       foreign.exec('create table something (x integer)');
       foreign.close();
       const empty = await freshDatabase();
@@ -213,7 +213,7 @@ describe(
     it('When the source has a table copy does not know, then one line naming it, exit 1, and nothing written', async () => {
       const extendedFile = join(folder, 'extended.db');
       copyFileSync(sqliteFile, extendedFile);
-      const extended = new SqliteDatabase(extendedFile);
+      const extended = openSqliteConnection(extendedFile);
       extended.exec('create table watch_later (user_id integer references users (id))');
       extended.close();
       const empty = await freshDatabase();

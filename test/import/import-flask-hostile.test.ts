@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import SqliteDatabase from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runCli, tempDatabase } from '../process.js';
+import { openSqliteConnection } from '../../src/db/sqlite-connection.js';
 
 const drops: (() => Promise<void>)[] = [];
 after(async () => {
@@ -14,7 +14,7 @@ after(async () => {
 /** A Flask database whose text holds NUL characters, which SQLite keeps and PostgreSQL refuses. */
 function flaskDatabaseWithNul(): string {
   const file = join(mkdtempSync(join(tmpdir(), 'movies-flask-nul-')), 'flask.db');
-  const sqlite = new SqliteDatabase(file);
+  const sqlite = openSqliteConnection(file);
   sqlite.exec(`
     create table director (id integer not null, name varchar(255), primary key (id));
     create table genre (id integer not null, name varchar(255), primary key (id));

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import SqliteDatabase from 'better-sqlite3';
 import { pbkdf2Sync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +9,7 @@ import { openDatabase } from '../../src/db/database.js';
 import { openPreparedDatabase } from '../../src/db/prepare.js';
 import { apiOf, testConfig } from '../helpers.js';
 import { runCli, tempDatabase } from '../process.js';
+import { openSqliteConnection } from '../../src/db/sqlite-connection.js';
 
 const LESSON19 = new URL('../fixtures/lesson19-starter-movies.db', import.meta.url).pathname;
 const folder = mkdtempSync(join(tmpdir(), 'movies-flask-'));
@@ -32,7 +32,7 @@ async function target(seedDemo = false): Promise<Record<string, string>> {
 /** A Flask database with users, built from the known vectors (salt "secret here", 100,000 rounds). */
 function legacyUsersFixture(extraUsers: [number, string, string, string][] = []): string {
   const file = join(folder, `flask-users-${Math.random().toString(36).slice(2)}.db`);
-  const sqlite = new SqliteDatabase(file);
+  const sqlite = openSqliteConnection(file);
   sqlite.exec(`
     create table director (id integer not null, name varchar(255), primary key (id));
     create table genre (id integer not null, name varchar(255), primary key (id));
@@ -97,7 +97,7 @@ describe('npm run cli -- import-flask', () => {
     assert.match(result.stdout, /skipped movie 21: /);
     assert.match(result.stdout, /imported 18 genres, 20 directors, 20 movies, 0 users; skipped 1/);
 
-    const source = new SqliteDatabase(LESSON19, { readonly: true });
+    const source = openSqliteConnection(LESSON19, { readonly: true });
     const { db } = openDatabase(env.DATABASE_URL ?? '');
     try {
       const sourceMovies = source.prepare('select * from movie where id <= 20 order by id').all();
@@ -240,7 +240,7 @@ describe('npm run cli -- import-flask', () => {
       Buffer.from('SQLite format 3\u0000 this is not really a database'.padEnd(4096, 'x')),
     );
     const foreign = join(folder, 'foreign.db');
-    const sqlite = new SqliteDatabase(foreign);
+    const sqlite = openSqliteConnection(foreign);
     sqlite.exec('create table something (x integer)');
     sqlite.close();
     for (const file of [join(folder, 'missing.db'), damaged, foreign]) {

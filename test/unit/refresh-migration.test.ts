@@ -63,10 +63,14 @@ describe('migrating refresh tokens to one row per family', () => {
       .select(['id', 'generation', 'current_jti', 'previous_jti'])
       .orderBy('id')
       .execute();
-    assert.deepEqual(families, [
-      { id: 'gone', generation: 1, current_jti: 'g1', previous_jti: null },
-      { id: 'live', generation: 3, current_jti: 't3', previous_jti: 't2' },
-    ]);
+    // Rows as plain objects: node:sqlite gives them no prototype, better-sqlite3 and pg do.
+    assert.deepEqual(
+      families.map((family) => ({ ...family })),
+      [
+        { id: 'gone', generation: 1, current_jti: 'g1', previous_jti: null },
+        { id: 'live', generation: 3, current_jti: 't3', previous_jti: 't2' },
+      ],
+    );
 
     const doubleSubmit = await refresh(legacyToken('t2', 'live'));
     assert.equal(doubleSubmit.statusCode, 201, 't2 was retired a second ago');

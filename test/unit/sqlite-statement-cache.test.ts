@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { withStatementCache } from '../../src/db/sqlite-statement-cache.js';
+import { openSqliteConnection } from '../../src/db/sqlite-connection.js';
 
 interface Things {
   things: { id: number; name: string };
@@ -10,7 +10,7 @@ interface Things {
 
 /** An in-memory database whose prepare() calls are counted by SQL text. */
 function countedDatabase() {
-  const sqlite = new SqliteDatabase(':memory:');
+  const sqlite = openSqliteConnection(':memory:');
   sqlite.exec('create table things (id integer primary key, name text not null)');
   const prepared: string[] = [];
   const prepare = sqlite.prepare.bind(sqlite);

@@ -1,0 +1,177 @@
+import { createRequire } from 'node:module';
+
+// One SQLite connection whichever driver the runtime has: Node's built-in node:sqlite (Node 22.16
+// and later), or better-sqlite3 12 on Node 20, which has no built-in driver. better-sqlite3 12
+// aborts the process on Node 24.19+ when a statement is collected, and 13 no longer runs on Node 20.
+
+export interface SqliteRunResult {
+  readonly changes: number | bigint;
+  readonly lastInsertRowid: number | bigint;
+}
+
+/** A prepared statement; parameters are positional. Blobs come back as Buffers. */
+export interface SqliteStatement {
+  /** True when the statement returns rows (a select, or a write with `returning`). */
+  readonly reader: boolean;
+  all(...parameters: unknown[]): unknown[];
+  get(...parameters: unknown[]): unknown;
+  run(...parameters: unknown[]): SqliteRunResult;
+  iterate(...parameters: unknown[]): IterableIterator<unknown>;
+}
+
+export interface SqliteConnection {
+  prepare(sql: string): SqliteStatement;
+  exec(sql: string): void;
+  close(): void;
+}
+
+export interface SqliteOpenOptions {
+  /** Open an existing file without writing to it; a missing file is an error. */
+  readonly readonly?: boolean;
+  /**
+   * Integers beyond 2^53 read as the nearest number instead of failing the query. For files we
+   * did not write (a Flask database to import), whose values are validated after reading.
+   */
+  readonly lossyIntegers?: boolean;
+}
+
+export type SqliteDriverName = 'node:sqlite' | 'better-sqlite3';
+
+// The parts of node:sqlite used here (@types/node follows the oldest Node we run, 20, which lacks it).
+interface NodeStatement {
+  columns(): unknown[];
+  all(...parameters: unknown[]): Record<string, unknown>[];
+  get(...parameters: unknown[]): Record<string, unknown> | undefined;
+  run(...parameters: unknown[]): SqliteRunResult;
+  iterate(...parameters: unknown[]): IterableIterator<Record<string, unknown>>;
+  setReadBigInts(enabled: boolean): void;
+}
+interface NodeDatabase {
+  prepare(sql: string): NodeStatement;
+  exec(sql: string): void;
+  close(): void;
+}
+interface NodeSqlite {
+  DatabaseSync: new (path: string, options?: { readOnly?: boolean }) => NodeDatabase;
+}
+type BetterSqlite = new (
+  path: string,
+  options?: { readonly?: boolean; fileMustExist?: boolean },
+) => SqliteConnection;
+
+// Node 22 prints an ExperimentalWarning when node:sqlite loads; that one warning is ours to
+// silence, since the driver is chosen here and not by the user. Every other warning still shows.
+function loadNodeSqlite(): NodeSqlite | undefined {
+  const getBuiltinModule = (
+    process as { getBuiltinModule?: (id: string) => unknown }
+  ).getBuiltinModule?.bind(process);
+  if (getBuiltinModule === undefined) return undefined;
+  const emitWarning = process.emitWarning;
+  process.emitWarning = function (warning: string | Error, ...rest: unknown[]) {
+    const first = rest[0];
+    const type = typeof first === 'string' ? first : (first as { type?: string } | undefined)?.type;
+    if (type === 'ExperimentalWarning' && String(warning).startsWith('SQLite ')) return;
+    return (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
+  } as typeof process.emitWarning;
+  try {
+    const sqlite = getBuiltinModule('node:sqlite') as NodeSqlite | undefined;
+    return typeof sqlite?.DatabaseSync === 'function' ? sqlite : undefined;
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+}
+
+const nodeSqlite = loadNodeSqlite();
+
+/** The driver this process uses. */
+export const sqliteDriver: SqliteDriverName = nodeSqlite ? 'node:sqlite' : 'better-sqlite3';
+
+// Rows carry blobs as Uint8Array; callers get Buffers (no copy), as from better-sqlite3.
+function withBuffers(
+  row: Record<string, unknown>,
+  lossyIntegers: boolean,
+): Record<string, unknown> {
+  for (const key in row) {
+    const value = row[key];
+    if (value instanceof Uint8Array) {
+      row[key] = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    } else if (lossyIntegers && typeof value === 'bigint') {
+      row[key] = Number(value);
+    }
+  }
+  return row;
+}
+
+class NodeSqliteStatement implements SqliteStatement {
+  readonly reader: boolean;
+
+  constructor(
+    private readonly statement: NodeStatement,
+    private readonly lossyIntegers: boolean,
+  ) {
+    this.reader = statement.columns().length > 0;
+    if (lossyIntegers) statement.setReadBigInts(true);
+  }
+
+  all(...parameters: unknown[]): unknown[] {
+    const rows = this.statement.all(...parameters);
+    for (const row of rows) withBuffers(row, this.lossyIntegers);
+    return rows;
+  }
+
+  get(...parameters: unknown[]): unknown {
+    const row = this.statement.get(...parameters);
+    return row === undefined ? undefined : withBuffers(row, this.lossyIntegers);
+  }
+
+  run(...parameters: unknown[]): SqliteRunResult {
+    return this.statement.run(...parameters);
+  }
+
+  *iterate(...parameters: unknown[]): IterableIterator<unknown> {
+    for (const row of this.statement.iterate(...parameters)) {
+      yield withBuffers(row, this.lossyIntegers);
+    }
+  }
+}
+
+function openWithNodeSqlite(
+  sqlite: NodeSqlite,
+  file: string,
+  options: SqliteOpenOptions,
+): SqliteConnection {
+  const database = new sqlite.DatabaseSync(file, { readOnly: options.readonly === true });
+  const lossyIntegers = options.lossyIntegers === true;
+  return {
+    prepare: (sql) => new NodeSqliteStatement(database.prepare(sql), lossyIntegers),
+    exec: (sql) => database.exec(sql),
+    close: () => database.close(),
+  };
+}
+
+function openWithBetterSqlite(file: string, options: SqliteOpenOptions): SqliteConnection {
+  // Installed only on Node 20, through the optional local package packages/node20-sqlite.
+  const require = createRequire(import.meta.url);
+  let Driver: BetterSqlite;
+  try {
+    Driver = require('node20-sqlite') as BetterSqlite;
+  } catch (error) {
+    throw new Error(
+      `Node ${process.version} has no node:sqlite and better-sqlite3 is not installed ` +
+        `(it installs with "npm install" on Node 20): ${(error as Error).message}`,
+    );
+  }
+  // better-sqlite3 reads integers beyond 2^53 as the nearest number already.
+  const readonly = options.readonly === true;
+  return new Driver(file, { readonly, fileMustExist: readonly });
+}
+
+/** Opens a SQLite file (or `:memory:`) with the runtime's driver. */
+export function openSqliteConnection(
+  file: string,
+  options: SqliteOpenOptions = {},
+): SqliteConnection {
+  return nodeSqlite
+    ? openWithNodeSqlite(nodeSqlite, file, options)
+    : openWithBetterSqlite(file, options);
+}
