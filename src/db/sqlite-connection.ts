@@ -1,8 +1,10 @@
 import { createRequire } from 'node:module';
 
-// One SQLite connection whichever driver the runtime has: Node's built-in node:sqlite (Node 22.16
-// and later), or better-sqlite3 12 on Node 20, which has no built-in driver. better-sqlite3 12
-// aborts the process on Node 24.19+ when a statement is collected, and 13 no longer runs on Node 20.
+// One SQLite connection whichever driver the runtime has: Node's built-in node:sqlite on Node 24
+// and later, better-sqlite3 12 on Node 20 (no built-in driver) and 22, whose node:sqlite cuts text
+// at the first NUL character and prints doubles in SQL-built JSON with 15 digits, not 17.
+// better-sqlite3 12 aborts the process on Node 24.19+ when a statement is collected, and 13 no
+// longer runs on Node 20.
 
 export interface SqliteRunResult {
   readonly changes: number | bigint;
@@ -59,9 +61,12 @@ type BetterSqlite = new (
   options?: { readonly?: boolean; fileMustExist?: boolean },
 ) => SqliteConnection;
 
-// Node 22 prints an ExperimentalWarning when node:sqlite loads; that one warning is ours to
+const NODE_SQLITE_FROM_MAJOR = 24;
+
+// Node may print an ExperimentalWarning when node:sqlite loads; that one warning is ours to
 // silence, since the driver is chosen here and not by the user. Every other warning still shows.
 function loadNodeSqlite(): NodeSqlite | undefined {
+  if (Number(process.versions.node.split('.')[0]) < NODE_SQLITE_FROM_MAJOR) return undefined;
   const getBuiltinModule = (
     process as { getBuiltinModule?: (id: string) => unknown }
   ).getBuiltinModule?.bind(process);
@@ -150,15 +155,15 @@ function openWithNodeSqlite(
 }
 
 function openWithBetterSqlite(file: string, options: SqliteOpenOptions): SqliteConnection {
-  // Installed only on Node 20, through the optional local package packages/node20-sqlite.
+  // Installed only on Node 20 and 22, through the optional local package packages/better-sqlite3-addon.
   const require = createRequire(import.meta.url);
   let Driver: BetterSqlite;
   try {
-    Driver = require('node20-sqlite') as BetterSqlite;
+    Driver = require('better-sqlite3-addon') as BetterSqlite;
   } catch (error) {
     throw new Error(
       `Node ${process.version} has no node:sqlite and better-sqlite3 is not installed ` +
-        `(it installs with "npm install" on Node 20): ${(error as Error).message}`,
+        `(it installs with "npm install" on Node 20 and 22): ${(error as Error).message}`,
     );
   }
   // better-sqlite3 reads integers beyond 2^53 as the nearest number already.

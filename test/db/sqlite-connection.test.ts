@@ -22,9 +22,9 @@ async function runNode(args: string[]): Promise<{ code: number | null; out: stri
 }
 
 describe(`SQLite connection (${sqliteDriver} on Node ${process.version})`, () => {
-  it('When Node has node:sqlite, then it is the driver; on Node 20, better-sqlite3', () => {
+  it('When Node is 24 or later, then node:sqlite is the driver; on Node 20 and 22, better-sqlite3', () => {
     const major = Number(process.versions.node.split('.')[0]);
-    assert.equal(sqliteDriver, major >= 22 ? 'node:sqlite' : 'better-sqlite3');
+    assert.equal(sqliteDriver, major >= 24 ? 'node:sqlite' : 'better-sqlite3');
   });
 
   it('When a statement returns rows, then it is a reader, a plain write is not', () => {
