@@ -15,7 +15,7 @@ export const serviceEnv = {
   // The login storm's 20 clients log in as one user from 127.0.0.1; each stands for a user and a
   // client of its own, so neither the per-client hashing bound nor the per-account count of
   // checks under way (10) may refuse them.
-  HASH_CONCURRENCY_PER_CLIENT: '100',
+  HASH_QUEUE_PER_CLIENT: '100',
   LOGIN_MAX_FAILURES_PER_USERNAME: '1000',
 };
 export const users = {

@@ -20,6 +20,7 @@ import { startPurging } from './db/purge.js';
 import { startCatalogCache } from './http/catalog-cache/setup.js';
 import { catalogCacheHooks } from './http/catalog-cache/hooks.js';
 import { clientErrorHandler } from './http/client-errors.js';
+import { refuseInvalidUtf8 } from './http/utf8.js';
 import { registerCors } from './http/cors.js';
 import { registerRequestIdHeader, requestIdOf } from './http/request-id.js';
 import { registerDocs } from './http/docs.js';
@@ -66,6 +67,16 @@ export async function buildApp({
   const app = Fastify({
     loggerInstance: logger ?? createLogger(config.logLevel),
     bodyLimit: BODY_LIMIT_BYTES,
+    // A request, headers and body, must arrive within the deadline (408): a trickling client
+    // holds a connection and its parser that long at most. Node checks deadlines on an interval.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      headersTimeout: Math.min(60_000, config.requestTimeoutMs),
+      connectionsCheckingInterval: Math.max(
+        25,
+        Math.min(1000, Math.floor(config.requestTimeoutMs / 4)),
+      ),
+    },
     trustProxy: config.trustProxyOption,
     routerOptions: { ignoreTrailingSlash: true },
     frameworkErrors: frameworkErrorHandler(config.corsOrigins),
@@ -85,6 +96,7 @@ export async function buildApp({
   app.addSchema(ErrorBody);
   registerErrorHandler(app);
   rejectUnstorableText(app);
+  refuseInvalidUtf8(app);
   const allowedMethods = trackRouteMethods(app);
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
@@ -113,7 +125,10 @@ export async function buildApp({
   app.log.info({ kid, verifiedKids }, 'signing tokens');
   const accounts = createUserAccounts(db);
   const guards = createGuards(tokens, config.catalogRead, accounts.currentRoleOf);
-  const hashGate = new HashGate({ perClient: config.hashConcurrencyPerClient }, metrics?.auth);
+  const hashGate = new HashGate(
+    { queuedPerClient: config.hashQueuePerClient, startWithinMs: config.hashStartTimeoutMs },
+    metrics?.auth,
+  );
   const registrations = new DatabaseRegistrationLimit(
     db,
     config.registrationsPerMinute,

@@ -48,8 +48,12 @@ export interface Config {
   readonly loginFailureWindow: number;
   readonly loginBlockDuration: number;
   readonly registrationsPerMinute: number;
-  /** Password hashes one client (an IPv4 address or IPv6 /64) may have under way at once. */
-  readonly hashConcurrencyPerClient: number;
+  /** Password checks one client (an IPv4 address or IPv6 /64) may have waiting for a turn. */
+  readonly hashQueuePerClient: number;
+  /** How long a password check may wait for its turn before it gets 503 (ms). */
+  readonly hashStartTimeoutMs: number;
+  /** Deadline for a whole request, headers and body, to arrive (ms); past it, 408. */
+  readonly requestTimeoutMs: number;
   /** Budget of the catalog response cache in MiB; 0 turns the cache off. */
   readonly responseCacheMb: number;
   /** How often the catalog versions are read while no change notifications arrive (ms). */
@@ -114,7 +118,9 @@ export function loadConfig(env: Env = process.env): Config {
     loginFailureWindow: readInteger(env, 'LOGIN_FAILURE_WINDOW', 900, 1, day),
     loginBlockDuration: readInteger(env, 'LOGIN_BLOCK_DURATION', 60, 1, day),
     registrationsPerMinute: readInteger(env, 'REGISTRATIONS_PER_MINUTE', 20, 1, 1e6),
-    hashConcurrencyPerClient: readInteger(env, 'HASH_CONCURRENCY_PER_CLIENT', 2, 1, 1000),
+    hashQueuePerClient: readInteger(env, 'HASH_QUEUE_PER_CLIENT', 32, 1, 1000),
+    hashStartTimeoutMs: readInteger(env, 'HASH_START_TIMEOUT_MS', 10_000, 1, 600_000),
+    requestTimeoutMs: readInteger(env, 'REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
     responseCacheMb: readInteger(env, 'RESPONSE_CACHE_MB', 8, 0, 4096),
     catalogPollMs: readInteger(env, 'CATALOG_POLL_MS', 500, 10, day * 1000),
     catalogPollWhileListeningMs: readInteger(

@@ -32,7 +32,7 @@ export const emailAuthRoutes: FastifyPluginAsync<EmailAuthRoutesOptions> = async
       tags,
       summary: 'Register with an email (it becomes the username too)',
       body: EmailRegistrationBody,
-      response: { 201: registration.userSchema, ...errorResponses(400, 409, 413, 415, 429) },
+      response: { 201: registration.userSchema, ...errorResponses(400, 409, 413, 415, 429, 503) },
     },
     handler: async (request, reply) => {
       const { email, password } = request.body;
@@ -46,7 +46,7 @@ export const emailAuthRoutes: FastifyPluginAsync<EmailAuthRoutesOptions> = async
       tags,
       summary: 'Log in with an email (as POST /auth/)',
       body: EmailLoginBody,
-      response: { 201: TokenPair, ...errorResponses(400, 401, 413, 415, 429) },
+      response: { 201: TokenPair, ...errorResponses(400, 401, 413, 415, 429, 503) },
     },
     handler: async (request, reply) => {
       const { email, password } = request.body;

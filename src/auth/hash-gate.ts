@@ -1,70 +1,82 @@
 import { availableParallelism } from 'node:os';
-import { tooManyRequests } from '../errors.js';
+import { AppError, tooManyRequests } from '../errors.js';
 import { clientGroupOf } from '../shared/client-address.js';
 import { ignoredAuthEvents, type AuthEvents } from '../shared/auth-events.js';
 
 export interface HashGateLimits {
-  /** Password checks or hashes one client may have running or waiting at once. */
-  readonly perClient: number;
+  /** Password checks or hashes one client may have waiting for their turn; more → 429. */
+  readonly queuedPerClient: number;
+  /** How long a check may wait for its turn before it is refused with 503 (ms). */
+  readonly startWithinMs: number;
   /** Hashes running at once on this instance (one per core keeps the event loop free). */
   readonly running?: number;
-  /** Waiting work on this instance, all clients together. */
+  /** Waiting work on this instance, all clients together; more → 503. */
   readonly queued?: number;
 }
 
-const busy = () =>
-  tooManyRequests('Too many password checks under way from this client; retry shortly', 1);
+const RETRY_AFTER_SECONDS = 1;
+
+const clientQueueFull = () =>
+  tooManyRequests(
+    'Too many password checks are waiting from this client; retry shortly',
+    RETRY_AFTER_SECONDS,
+  );
+
+const saturated = () =>
+  new AppError(
+    503,
+    'service_unavailable',
+    'Password checks are saturated on this instance; retry shortly',
+    undefined,
+    { 'retry-after': String(RETRY_AFTER_SECONDS) },
+  );
+
+interface Waiter {
+  readonly start: () => void;
+  readonly timer: NodeJS.Timeout;
+}
 
 /**
- * Password hashing, shared fairly: at most `running` at once, the next turn going to the waiting
- * client that has had the fewest, so a client with much work waits behind one with little instead
- * of starving it; a client past `perClient` pending is refused with 429. It holds state only for
- * work under way, so it never grows beyond `queued` + `running` entries.
+ * Password hashing shared fairly: at most `running` hashes at once; the next turn goes to the
+ * waiting client served least recently (a newcomer first), so clients take turns and one client's
+ * flood delays another's check by a few hashes, not by the flood. A client with `queuedPerClient`
+ * checks waiting gets 429; a check that cannot start within `startWithinMs`, or arrives when
+ * `queued` wait already, gets 503. State exists only for clients with work under way: at most
+ * `queued` waiting entries, one timer each.
  */
 export class HashGate {
-  private readonly perClient: number;
+  private readonly queuedPerClient: number;
+  private readonly startWithinMs: number;
   private readonly maxRunning: number;
   private readonly maxQueued: number;
   private running = 0;
   private queuedCount = 0;
-  /** Waiting work per client; the Map's order is the rotation. */
-  private readonly waiting = new Map<string, (() => void)[]>();
+  private starts = 0;
+  private readonly waiting = new Map<string, Waiter[]>();
+  /** Checks running or waiting per client. */
   private readonly pending = new Map<string, number>();
-  /** Turns each client with pending work has had. */
-  private readonly turns = new Map<string, number>();
+  /** When each client with pending work last started a check (a count of starts). */
+  private readonly lastStart = new Map<string, number>();
 
   constructor(
     limits: HashGateLimits,
     private readonly events: AuthEvents = ignoredAuthEvents,
   ) {
-    this.perClient = limits.perClient;
+    this.queuedPerClient = limits.queuedPerClient;
+    this.startWithinMs = limits.startWithinMs;
     this.maxRunning = limits.running ?? Math.max(1, availableParallelism());
     this.maxQueued = limits.queued ?? 1000;
   }
 
   async run<T>(address: string, work: () => Promise<T>): Promise<T> {
     const client = clientGroupOf(address);
-    const pending = this.pending.get(client) ?? 0;
-    if (pending >= this.perClient || this.queuedCount >= this.maxQueued) {
-      this.events.blocked('hash_gate');
-      throw busy();
-    }
-    this.pending.set(client, pending + 1);
+    await this.turnOf(client);
     try {
-      await this.turnOf(client);
-      try {
-        return await work();
-      } finally {
-        this.running -= 1;
-        this.dispatch();
-      }
+      return await work();
     } finally {
-      const left = (this.pending.get(client) ?? 1) - 1;
-      if (left > 0) this.pending.set(client, left);
-      else {
-        this.pending.delete(client);
-        this.turns.delete(client);
-      }
+      this.running -= 1;
+      this.release(client);
+      this.dispatch();
     }
   }
 
@@ -75,38 +87,81 @@ export class HashGate {
 
   private turnOf(client: string): Promise<void> {
     if (this.running < this.maxRunning && this.waiting.size === 0) {
-      this.started(client);
+      this.admit(client);
+      this.begin(client);
       return Promise.resolve();
     }
-    return new Promise((start) => {
-      const queue = this.waiting.get(client) ?? [];
-      queue.push(start);
-      this.waiting.set(client, queue);
+    const queue = this.waiting.get(client);
+    if ((queue?.length ?? 0) >= this.queuedPerClient) {
+      this.events.blocked('hash_gate');
+      return Promise.reject(clientQueueFull());
+    }
+    if (this.queuedCount >= this.maxQueued) {
+      this.events.blocked('hash_saturated');
+      return Promise.reject(saturated());
+    }
+    this.admit(client);
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        start: resolve,
+        timer: setTimeout(() => {
+          this.leave(client, waiter);
+          this.release(client);
+          this.events.blocked('hash_saturated');
+          reject(saturated());
+        }, this.startWithinMs),
+      };
+      const own = queue ?? [];
+      own.push(waiter);
+      if (queue === undefined) this.waiting.set(client, own);
       this.queuedCount += 1;
     });
   }
 
-  private started(client: string): void {
-    this.running += 1;
-    this.turns.set(client, (this.turns.get(client) ?? 0) + 1);
+  private admit(client: string): void {
+    this.pending.set(client, (this.pending.get(client) ?? 0) + 1);
   }
 
-  // The waiting client that has had the fewest turns goes next (the earliest of equals).
+  private release(client: string): void {
+    const left = (this.pending.get(client) ?? 1) - 1;
+    if (left > 0) {
+      this.pending.set(client, left);
+    } else {
+      this.pending.delete(client);
+      this.lastStart.delete(client);
+    }
+  }
+
+  private begin(client: string): void {
+    this.running += 1;
+    this.starts += 1;
+    this.lastStart.set(client, this.starts);
+  }
+
+  private leave(client: string, waiter: Waiter): void {
+    const queue = this.waiting.get(client);
+    const index = queue?.indexOf(waiter) ?? -1;
+    if (queue === undefined || index < 0) return;
+    queue.splice(index, 1);
+    if (queue.length === 0) this.waiting.delete(client);
+    this.queuedCount -= 1;
+  }
+
   private dispatch(): void {
     while (this.running < this.maxRunning && this.waiting.size > 0) {
       let next: string | undefined;
+      let nextStart = Infinity;
       for (const client of this.waiting.keys()) {
-        if (next === undefined || (this.turns.get(client) ?? 0) < (this.turns.get(next) ?? 0)) {
-          next = client;
-        }
+        const last = this.lastStart.get(client) ?? 0;
+        if (last < nextStart) [next, nextStart] = [client, last];
       }
-      if (next === undefined) return;
-      const queue = this.waiting.get(next) ?? [];
-      const start = queue.shift();
-      if (queue.length === 0) this.waiting.delete(next);
+      const queue = this.waiting.get(next as string) as Waiter[];
+      const waiter = queue.shift() as Waiter;
+      if (queue.length === 0) this.waiting.delete(next as string);
       this.queuedCount -= 1;
-      this.started(next);
-      start?.();
+      clearTimeout(waiter.timer);
+      this.begin(next as string);
+      waiter.start();
     }
   }
 }

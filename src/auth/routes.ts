@@ -27,7 +27,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (
       tags,
       summary: 'Log in: a new access and refresh token',
       body: LoginBody,
-      response: { 201: TokenPair, ...errorResponses(400, 401, 413, 415, 429) },
+      response: { 201: TokenPair, ...errorResponses(400, 401, 413, 415, 429, 503) },
     },
     handler: async (request, reply) => {
       const { username, password } = request.body;

@@ -30,7 +30,7 @@ function authCounters(registry: Registry): AuthEvents {
   });
   const blocked = new Counter({
     name: 'auth_blocked_attempts_total',
-    help: 'Logins, registrations and password checks refused with 429: by the login throttle, the registration limit or the hash gate',
+    help: 'Logins, registrations and password checks refused: with 429 by the login throttle, the registration limit or the hash queue of one client (hash_gate), with 503 when a check could not start in time (hash_saturated)',
     labelNames: ['reason'] as const,
     registers,
   });

@@ -56,10 +56,22 @@ export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
   return reply.status(error.statusCode).send(body);
 }
 
+// The client closed the connection before its request was read: nothing to answer and no fault of
+// ours. Its ECONNRESET must not pass for a lost database connection (a warning with a stack).
+const clientHungUp = (error: FastifyError, request: FastifyRequest): boolean =>
+  error.code === 'ECONNRESET' && request.raw.destroyed;
+
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (clientHungUp(error, request)) {
+      request.log.info(
+        { reqId: request.id, method: request.method, url: request.url },
+        'client closed the connection before sending the whole request',
+      );
+      return sendError(reply, new AppError(400, 'bad_request', 'The request was not completed'));
+    }
     const appError = toAppError(error);
-    if (appError.statusCode === 503) {
+    if (appError.statusCode === 503 && !(error instanceof AppError)) {
       request.log.warn({ reqId: request.id, err: error }, 'database unavailable');
     } else if (appError.statusCode >= 500) {
       request.log.error({ reqId: request.id, err: error }, 'request failed');

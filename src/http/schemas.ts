@@ -134,7 +134,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   413: 'Body too large',
   415: 'Body is not JSON',
   429: 'Too many requests',
-  503: 'Database unavailable',
+  503: 'Temporarily unavailable: the database, or password checks saturated (see Retry-After)',
 };
 
 export function errorResponses(...statuses: number[]): Record<number, TSchema> {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { validationError, type FieldErrors } from '../errors.js';
-import { unstorableTextProblem } from '../shared/storable-text.js';
+import { unencodableTextProblem, unstorableTextProblem } from '../shared/storable-text.js';
 
 // A 64 KiB body could hold thousands of bad strings; the first few are enough to say what is wrong.
 const MAX_REPORTED_FIELDS = 10;
@@ -12,6 +12,13 @@ interface Pending {
 
 const joined = (path: string, key: string): string => (path === '' ? key : `${path}.${key}`);
 
+// Body fields that hold a password: hashed as UTF-8, never stored, so only UTF-8 form matters.
+const PASSWORD_FIELDS = new Set(['password', 'old_password', 'new_password']);
+const problemOf = (path: string, part: string, text: string): string | null =>
+  part === 'body' && PASSWORD_FIELDS.has(path)
+    ? unencodableTextProblem(text)
+    : unstorableTextProblem(text);
+
 /** Every string (and object key) in a parsed request part, with its dotted field path. */
 function findUnstorableText(root: unknown, part: string, errors: FieldErrors): void {
   // A loop, not recursion: a deeply nested body must not overflow the stack.
@@ -19,7 +26,7 @@ function findUnstorableText(root: unknown, part: string, errors: FieldErrors): v
   while (pending.length > 0 && Object.keys(errors).length < MAX_REPORTED_FIELDS) {
     const { value, path } = pending.pop() as Pending;
     if (typeof value === 'string') {
-      const problem = unstorableTextProblem(value);
+      const problem = problemOf(path, part, value);
       if (problem) errors[path === '' ? part : path] = problem;
     } else if (Array.isArray(value)) {
       value.forEach((item, index) =>

@@ -1,7 +1,15 @@
-/** Why a login, registration or password check was refused with 429. */
-export type BlockReason = 'login' | 'registration' | 'hash_gate';
+/**
+ * Why a login, registration or password check was refused: a limit (429), or `hash_saturated`
+ * (503) when a check could not start in time on a saturated instance.
+ */
+export type BlockReason = 'login' | 'registration' | 'hash_gate' | 'hash_saturated';
 
-export const BLOCK_REASONS: readonly BlockReason[] = ['login', 'registration', 'hash_gate'];
+export const BLOCK_REASONS: readonly BlockReason[] = [
+  'login',
+  'registration',
+  'hash_gate',
+  'hash_saturated',
+];
 
 /** What the auth layer tells whoever watches it (metrics); app.ts hands an implementation in. */
 export interface AuthEvents {

@@ -7,6 +7,13 @@ const UNPAIRED_SURROGATE = /[\uD800-\uDFFF]/u;
  */
 export function unstorableTextProblem(text: string): string | null {
   if (text.includes('\u0000')) return 'must not contain the NUL character (\\u0000)';
-  if (UNPAIRED_SURROGATE.test(text)) return 'must not contain unpaired surrogates';
-  return null;
+  return unencodableTextProblem(text);
+}
+
+/**
+ * Why text has no UTF-8 form, or null: for a password, which is hashed as UTF-8 and never stored
+ * as text, so NUL and other control characters are fine in it.
+ */
+export function unencodableTextProblem(text: string): string | null {
+  return UNPAIRED_SURROGATE.test(text) ? 'must not contain unpaired surrogates' : null;
 }

@@ -21,7 +21,7 @@ before(async () => {
     CORS_ORIGINS: ORIGIN,
     REGISTRATIONS_PER_MINUTE: '1000',
     // Many registrations at once from one address: lift the per-client hashing bound.
-    HASH_CONCURRENCY_PER_CLIENT: '100',
+    HASH_QUEUE_PER_CLIENT: '100',
     LOG_LEVEL: 'info',
   };
   const made = await runCli(

@@ -67,7 +67,7 @@ before(async () => {
     METRICS_TOKEN,
     LOGIN_MAX_FAILURES_PER_USERNAME: '2',
     REGISTRATIONS_PER_MINUTE: '2',
-    HASH_CONCURRENCY_PER_CLIENT: '1',
+    HASH_QUEUE_PER_CLIENT: '1',
   });
   reader = (await signedIn(ctx, 'metrics-reader')).headers;
 });
@@ -299,7 +299,9 @@ describe('GET /metrics: what it reports', () => {
       ),
     );
     const refusals = answers.filter((answer) => answer.statusCode === 429);
-    const busy = refusals.filter((answer) => /under way/.test(errorBody(answer).message));
+    const busy = refusals.filter((answer) =>
+      /are waiting from this client/.test(errorBody(answer).message),
+    );
     assert.ok(busy.length >= 1, 'some checks waited on the hash gate');
     const afterwards = await scrape();
     assert.equal(

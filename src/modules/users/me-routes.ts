@@ -56,7 +56,7 @@ export const meRoutes: FastifyPluginAsync<MeRoutesOptions> = async (
       security: bearerSecurity,
       summary: "Change the caller's password; their refresh tokens are revoked",
       body: PasswordChange,
-      response: { 204: NoContent, ...errorResponses(400, 401, 404, 413, 415) },
+      response: { 204: NoContent, ...errorResponses(400, 401, 404, 413, 415, 429, 503) },
     },
     handler: async (request, reply) => {
       const { old_password: oldPassword, new_password: newPassword } = request.body;

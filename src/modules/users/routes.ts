@@ -36,7 +36,7 @@ export const userRoutes: FastifyPluginAsync<UserRoutesOptions> = async (
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['users'];
   const security = bearerSecurity;
-  const writeErrors = errorResponses(400, 401, 403, 404, 409, 413, 415);
+  const writeErrors = errorResponses(400, 401, 403, 404, 409, 413, 415, 429, 503);
   // Only a change that hashes a new password waits its turn at the hash gate.
   const writeUser = (ip: string, password: string | undefined, write: () => Promise<void>) =>
     password === undefined ? write() : hashGate.run(ip, write);
@@ -50,7 +50,7 @@ export const userRoutes: FastifyPluginAsync<UserRoutesOptions> = async (
       summary: 'Register (anyone) or create a user (admin)',
       description: 'Only an admin may create another admin.',
       body: UserCreate,
-      response: { 201: UserPublic, ...errorResponses(400, 401, 403, 409, 413, 415, 429) },
+      response: { 201: UserPublic, ...errorResponses(400, 401, 403, 409, 413, 415, 429, 503) },
     },
     handler: async (request, reply) => {
       const user = await hashGate.run(request.ip, () => service.create(request.body));
