@@ -5,6 +5,9 @@ import { helmetHeaders } from './security-headers.js';
 
 type ClientError = Error & { code?: string };
 
+/** Connections answered 408 here: the request Fastify was reading on them is not a hang-up. */
+export const timedOutSockets = new WeakSet<Socket>();
+
 /**
  * Fastify's `clientErrorHandler`: Node's HTTP parser refuses some requests before Fastify sees
  * them (a request line or headers over 16 KiB, a malformed header, conflicting lengths). They get
@@ -21,6 +24,7 @@ export function clientErrorHandler(corsOrigins: CorsOrigins) {
       return;
     }
     const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    if (timedOut) timedOutSockets.add(socket);
     const status = timedOut ? '408 Request Timeout' : '400 Bad Request';
     const message = timedOut
       ? 'The request took too long to arrive'

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { BODY_LIMIT_BYTES } from '../config.js';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import { AppError, serviceUnavailable, type ErrorCode } from '../errors.js';
+import { timedOutSockets } from './client-errors.js';
 import { validationErrorsOf, type SchemaIssue } from './validation-messages.js';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
@@ -66,7 +67,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (clientHungUp(error, request)) {
       request.log.info(
         { reqId: request.id, method: request.method, url: request.url },
-        'client closed the connection before sending the whole request',
+        timedOutSockets.has(request.raw.socket)
+          ? 'request deadline passed before the whole request arrived: answered 408'
+          : 'client closed the connection before sending the whole request',
       );
       return sendError(reply, new AppError(400, 'bad_request', 'The request was not completed'));
     }

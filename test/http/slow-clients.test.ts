@@ -63,7 +63,7 @@ describe('Slow clients (one server process, a 1.5 s request deadline)', () => {
 
   it('When a 60 KB body trickles in one byte at a time, then 408 with the contract body at the deadline', async (t) => {
     const head =
-      'POST /auth/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+      'POST /auth/ HTTP/1.1\r\nHost: x\r\nX-Request-Id: trickle-408\r\nContent-Type: application/json\r\n' +
       `Content-Length: ${Buffer.byteLength(BODY)}\r\n\r\n`;
     const answer = await trickle(server, head, BODY, 50);
     t.diagnostic(`408 after ${answer.elapsedMs} ms and ${answer.bytesSent} body bytes`);
@@ -71,6 +71,15 @@ describe('Slow clients (one server process, a 1.5 s request deadline)', () => {
     assert.deepEqual(Object.keys(answer.body).sort(), ['code', 'message', 'request_id']);
     assert.equal(answer.body.code, 'bad_request');
     assert.ok(answer.bytesSent < Buffer.byteLength(BODY), 'the body never finished');
+    await delay(300);
+    const logged = server
+      .logs()
+      .split('\n')
+      .filter((line) => line.includes('trickle-408'))
+      .map((line) => JSON.parse(line) as { level: number; msg?: string });
+    assert.equal(logged.length, 1, JSON.stringify(logged));
+    assert.equal(logged[0]?.level, 30);
+    assert.match(String(logged[0]?.msg), /408/);
   });
 
   it('When the headers trickle in, then 408 likewise', async () => {
@@ -95,12 +104,15 @@ describe('Slow clients (one server process, a 1.5 s request deadline)', () => {
     );
     await delay(200);
     socket.destroy();
-    await delay(500);
-    const lines = server
-      .logs()
-      .split('\n')
-      .filter((line) => line.includes('hang-up-once'))
-      .map((line) => JSON.parse(line) as { level: number; msg?: string; err?: unknown });
+    const linesOf = () =>
+      server
+        .logs()
+        .split('\n')
+        .filter((line) => line.includes('hang-up-once'))
+        .map((line) => JSON.parse(line) as { level: number; msg?: string; err?: unknown });
+    for (let waited = 0; linesOf().length === 0 && waited < 5000; waited += 50) await delay(50);
+    await delay(300);
+    const lines = linesOf();
     assert.equal(lines.length, 1, JSON.stringify(lines));
     assert.equal(lines[0]?.level, 30, 'info');
     assert.doesNotMatch(JSON.stringify(lines[0]), /stack|\bat .*\(/);
