@@ -71,7 +71,6 @@ export async function buildApp({
     // holds a connection and its parser that long at most. Node checks deadlines on an interval.
     requestTimeout: config.requestTimeoutMs,
     http: {
-      headersTimeout: Math.min(60_000, config.requestTimeoutMs),
       connectionsCheckingInterval: Math.max(
         25,
         Math.min(1000, Math.floor(config.requestTimeoutMs / 4)),

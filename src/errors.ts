@@ -42,10 +42,22 @@ export const notFound = (what: string): AppError =>
 
 export const conflict = (message: string): AppError => new AppError(409, 'conflict', message);
 
-export const tooManyRequests = (message: string, retryAfterSeconds: number): AppError =>
-  new AppError(429, 'too_many_requests', message, undefined, {
-    'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
-  });
+// Whole seconds, at least one: what Retry-After may say.
+const retryAfter = (seconds: number) => ({
+  'retry-after': String(Math.max(1, Math.ceil(seconds))),
+});
 
-export const serviceUnavailable = (): AppError =>
-  new AppError(503, 'service_unavailable', 'Service temporarily unavailable');
+export const tooManyRequests = (message: string, retryAfterSeconds: number): AppError =>
+  new AppError(429, 'too_many_requests', message, undefined, retryAfter(retryAfterSeconds));
+
+export const serviceUnavailable = (
+  message = 'Service temporarily unavailable',
+  retryAfterSeconds?: number,
+): AppError =>
+  new AppError(
+    503,
+    'service_unavailable',
+    message,
+    undefined,
+    retryAfterSeconds === undefined ? undefined : retryAfter(retryAfterSeconds),
+  );

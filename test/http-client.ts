@@ -56,6 +56,27 @@ export async function call(
   };
 }
 
+/** An HTTP/1.1 answer as read off a raw socket: its status, lower-cased headers and body text. */
+export function parseRawAnswer(raw: string): {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+} {
+  const at = raw.indexOf('\r\n\r\n');
+  const [statusLine = '', ...lines] = (at < 0 ? raw : raw.slice(0, at)).split('\r\n');
+  const headers = Object.fromEntries(
+    lines.map((line) => {
+      const colon = line.indexOf(':');
+      return [line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim()];
+    }),
+  );
+  return {
+    status: Number(statusLine.split(' ')[1]),
+    headers,
+    body: at < 0 ? '' : raw.slice(at + 4),
+  };
+}
+
 /** How many answers had each status, e.g. { 401: 10, 429: 50 }. */
 export function countStatuses(answers: readonly Answer[]): Record<number, number> {
   const counts: Record<number, number> = {};

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { AppError, tooManyRequests } from '../errors.js';
+import { serviceUnavailable, tooManyRequests } from '../errors.js';
 import { clientGroupOf } from '../shared/client-address.js';
 import { ignoredAuthEvents, type AuthEvents } from '../shared/auth-events.js';
 
@@ -23,12 +23,9 @@ const clientQueueFull = () =>
   );
 
 const saturated = () =>
-  new AppError(
-    503,
-    'service_unavailable',
+  serviceUnavailable(
     'Password checks are saturated on this instance; retry shortly',
-    undefined,
-    { 'retry-after': String(RETRY_AFTER_SECONDS) },
+    RETRY_AFTER_SECONDS,
   );
 
 interface Waiter {

@@ -67,10 +67,8 @@ const NODE_SQLITE_FROM_MAJOR = 24;
 // silence, since the driver is chosen here and not by the user. Every other warning still shows.
 function loadNodeSqlite(): NodeSqlite | undefined {
   if (Number(process.versions.node.split('.')[0]) < NODE_SQLITE_FROM_MAJOR) return undefined;
-  const getBuiltinModule = (
-    process as { getBuiltinModule?: (id: string) => unknown }
-  ).getBuiltinModule?.bind(process);
-  if (getBuiltinModule === undefined) return undefined;
+  // Every Node from 24 has getBuiltinModule and node:sqlite (@types/node follows Node 20).
+  const { getBuiltinModule } = process as unknown as { getBuiltinModule: (id: string) => unknown };
   const emitWarning = process.emitWarning;
   process.emitWarning = function (warning: string | Error, ...rest: unknown[]) {
     const first = rest[0];
@@ -79,8 +77,7 @@ function loadNodeSqlite(): NodeSqlite | undefined {
     return (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
   } as typeof process.emitWarning;
   try {
-    const sqlite = getBuiltinModule('node:sqlite') as NodeSqlite | undefined;
-    return typeof sqlite?.DatabaseSync === 'function' ? sqlite : undefined;
+    return getBuiltinModule.call(process, 'node:sqlite') as NodeSqlite;
   } finally {
     process.emitWarning = emitWarning;
   }
@@ -162,8 +159,8 @@ function openWithBetterSqlite(file: string, options: SqliteOpenOptions): SqliteC
     Driver = require('better-sqlite3-addon') as BetterSqlite;
   } catch (error) {
     throw new Error(
-      `Node ${process.version} has no node:sqlite and better-sqlite3 is not installed ` +
-        `(it installs with "npm install" on Node 20 and 22): ${(error as Error).message}`,
+      `Node ${process.version} uses better-sqlite3 (node:sqlite only from Node 24), which is not ` +
+        `installed (it installs with "npm install" on Node 20 and 22): ${(error as Error).message}`,
     );
   }
   // better-sqlite3 reads integers beyond 2^53 as the nearest number already.

@@ -14,6 +14,14 @@ const loginAs = (
   from: string,
 ): Promise<Answer> => call(server, 'POST', '/auth/', { body: { username, password }, from });
 
+/** Every answer with this status carries this code and a Retry-After of a second or more. */
+function assertRefusals(answers: readonly Answer[], status: number, code: string): void {
+  for (const answer of answers.filter((a) => a.status === status)) {
+    assert.equal(answer.body.code, code);
+    assert.ok(Number(answer.headers.get('retry-after')) >= 1);
+  }
+}
+
 describe('The hashing queue with its defaults (one server process)', () => {
   const server = productionServers({
     // A hash takes a while (about 25 ms here), so a burst is truly under way at once.
@@ -113,10 +121,7 @@ describe('The hashing queue with its defaults (one server process)', () => {
     assert.ok((counts[201] ?? 0) >= 32, JSON.stringify(counts));
     assert.ok((counts[429] ?? 0) >= 1, JSON.stringify(counts));
     assert.equal((counts[201] ?? 0) + (counts[429] ?? 0), 120, JSON.stringify(counts));
-    for (const answer of answers.filter((a) => a.status === 429)) {
-      assert.equal(answer.body.code, 'too_many_requests');
-      assert.ok(Number(answer.headers.get('retry-after')) >= 1);
-    }
+    assertRefusals(answers, 429, 'too_many_requests');
   });
 });
 
@@ -138,10 +143,7 @@ describe('The hashing queue when the instance is saturated (one server process)'
     assert.ok((counts[201] ?? 0) >= 2, JSON.stringify(counts));
     assert.ok((counts[503] ?? 0) >= 1, JSON.stringify(counts));
     assert.equal((counts[201] ?? 0) + (counts[503] ?? 0), 30, JSON.stringify(counts));
-    for (const answer of answers.filter((a) => a.status === 503)) {
-      assert.equal(answer.body.code, 'service_unavailable');
-      assert.ok(Number(answer.headers.get('retry-after')) >= 1);
-    }
+    assertRefusals(answers, 503, 'service_unavailable');
     assert.equal((await loginAs(server, 'crowd', RIGHT, '203.0.113.99')).status, 201);
   });
 });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { describe, it } from 'node:test';
-import { productionServers } from '../http-client.js';
+import { parseRawAnswer as parse, productionServers } from '../http-client.js';
 import type { RunningServer } from '../process.js';
 
 /** Sends raw bytes and reads until the server closes the connection. */
@@ -17,18 +17,6 @@ function sendRaw(server: RunningServer, bytes: string): Promise<string> {
     socket.on('error', reject);
     socket.setTimeout(10_000, () => socket.destroy(new Error('no answer')));
   });
-}
-
-function parse(raw: string) {
-  const [head = '', body = ''] = raw.split('\r\n\r\n');
-  const [statusLine = '', ...lines] = head.split('\r\n');
-  const headers = Object.fromEntries(
-    lines.map((line) => {
-      const at = line.indexOf(':');
-      return [line.slice(0, at).toLowerCase(), line.slice(at + 1).trim()];
-    }),
-  );
-  return { status: Number(statusLine.split(' ')[1]), headers, body };
 }
 
 describe('Requests the HTTP parser refuses', () => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { before, describe, it } from 'node:test';
-import { accessTokenOf, call, productionServers } from '../http-client.js';
+import { accessTokenOf, call, parseRawAnswer, productionServers } from '../http-client.js';
 import type { RunningServer } from '../process.js';
 
 interface RawAnswer {
@@ -39,14 +39,8 @@ function sendBytes(
     const chunks: Buffer[] = [];
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('close', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      const at = raw.indexOf('\r\n\r\n');
-      const statusLine = at < 0 ? raw : raw.slice(0, at);
-      const rest = at < 0 ? '' : raw.slice(at + 4);
-      resolve({
-        status: Number(statusLine.split(' ')[1]),
-        body: rest ? (JSON.parse(rest) as Record<string, unknown>) : {},
-      });
+      const { status, body } = parseRawAnswer(Buffer.concat(chunks).toString('utf8'));
+      resolve({ status, body: body ? (JSON.parse(body) as Record<string, unknown>) : {} });
     });
     socket.on('error', reject);
     socket.setTimeout(10_000, () => socket.destroy(new Error('no answer')));

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
-import { call, productionServers } from '../http-client.js';
+import { call, parseRawAnswer, productionServers } from '../http-client.js';
 import type { RunningServer } from '../process.js';
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -37,11 +37,9 @@ function trickle(
     socket.on('data', (chunk: string) => (raw += chunk));
     socket.on('close', () => {
       clearInterval(timer);
-      const at = raw.indexOf('\r\n\r\n');
-      const statusLine = at < 0 ? raw : raw.slice(0, at);
-      const body = at < 0 ? '' : raw.slice(at + 4);
+      const { status, body } = parseRawAnswer(raw);
       resolve({
-        status: Number(statusLine.split(' ')[1]),
+        status,
         body: body ? (JSON.parse(body) as Record<string, unknown>) : {},
         elapsedMs: Date.now() - started,
         bytesSent: sent,
