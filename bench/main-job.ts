@@ -112,6 +112,25 @@ async function recordAll(
   return recordings;
 }
 
+/** Only the mixed workload against its baseline (npm run bench -- --mixed-only). */
+export async function mixedCase(report: string[]): Promise<void> {
+  const service = await startService();
+  try {
+    const tokens = {
+      user: await login(service.url, users.user),
+      admin: await login(service.url, users.admin),
+    };
+    const sample = await sampleCatalog(service.url, tokens.user);
+    report.push(
+      '### Mixed workload (response cache on) against the baseline replaying the same mix',
+      '',
+      ...(await mixedComparison(service, sample, tokens, folder, SECONDS)),
+    );
+  } finally {
+    await service.stop();
+  }
+}
+
 /** The eight cases against the baseline, the login storm and the startup time. */
 export async function mainCases(report: string[]): Promise<void> {
   const service = await startService();

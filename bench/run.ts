@@ -1,9 +1,10 @@
 // npm run bench: the service against a bare node:http baseline, side by side, on loopback.
-// --scale-only runs only the scale cases, --soak only the soak; each job has a file of its own.
+// --scale-only runs only the scale cases, --mixed-only the mixed workload, --soak only the soak;
+// each job has a file of its own.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { mainCases } from './main-job.js';
+import { mainCases, mixedCase } from './main-job.js';
 import { runToEnd } from './processes.js';
 import { scaleCase } from './scale-job.js';
 import { folder, SECONDS, serviceEnv, users } from './service.js';
@@ -12,6 +13,7 @@ import { uncachedCases } from './uncached-job.js';
 
 const SCALE_ONLY = process.argv.includes('--scale-only');
 const SOAK = process.argv.includes('--soak');
+const MIXED_ONLY = process.argv.includes('--mixed-only');
 
 async function main(): Promise<void> {
   const report: string[] = [
@@ -37,6 +39,11 @@ async function main(): Promise<void> {
   }
   if (SOAK) {
     await soakCase(report);
+    writeReport(report);
+    return;
+  }
+  if (MIXED_ONLY) {
+    await mixedCase(report);
     writeReport(report);
     return;
   }
