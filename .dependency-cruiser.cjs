@@ -2,7 +2,7 @@
 // routes → services → repositories → db/, with config, errors and shared/ at the bottom.
 // Files by role: routes and Fastify hooks; files that query the database.
 const ROUTE_SIDE = '(routes|hooks)\\.ts$';
-const DATA_ACCESS = '(repository|-select|list-query|movie-json)[^/]*\\.ts$';
+const DATA_ACCESS = '(repository|list-query|movie-json)[^/]*\\.ts$';
 const FASTIFY = 'node_modules/(fastify|@fastify)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */

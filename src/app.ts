@@ -18,7 +18,7 @@ import { AppError } from './errors.js';
 import { dialectOf, pingDatabase, poolUsageOf } from './db/database.js';
 import { startPurging } from './db/purge.js';
 import { startCatalogCache } from './http/catalog-cache/setup.js';
-import { catalogCacheHooks } from './http/catalog-cache/hooks.js';
+import { catalogScope, type CatalogRoute } from './http/catalog-cache/hooks.js';
 import { clientErrorHandler } from './http/client-errors.js';
 import { refuseInvalidUtf8 } from './http/utf8.js';
 import { registerCors } from './http/cors.js';
@@ -89,9 +89,8 @@ export async function buildApp({
   // Only JSON bodies: text/plain would otherwise reach the schema as a string.
   app.removeContentTypeParser(['text/plain']);
   app.decorateRequest('auth', null);
-  app.decorateRequest('catalogCacheTicket', null);
+  app.decorateRequest('catalogCacheMiss', null);
   app.decorateRequest('catalogMovieScope', null);
-  app.decorateRequest('catalogMovieWrite', null);
   app.addSchema(ErrorBody);
   registerErrorHandler(app);
   rejectUnstorableText(app);
@@ -163,7 +162,6 @@ export async function buildApp({
   });
   const catalogCache = await startCatalogCache(app, config, db);
   app.decorate('catalogCache', catalogCache);
-  const cache = catalogCacheHooks(catalogCache, config.catalogRead);
   if (metrics !== null && config.metricsToken !== null) {
     metrics.watchCatalogCache(() => ({
       ...(catalogCache?.stats ?? { hits: 0, misses: 0 }),
@@ -173,17 +171,19 @@ export async function buildApp({
   }
 
   await app.register(authRoutes, { service: authService, hashGate });
-  await app.register(movieRoutes, {
-    service: createMovieService(db, dialectOf(config.databaseUrl)),
-    guards,
-    cache,
+  const catalogRoutes: CatalogRoute[] = [];
+  app.decorate('catalogRoutes', catalogRoutes);
+  await app.register(async (catalog) => {
+    const { writes, routes } = catalogScope(catalog, catalogCache, config.catalogRead);
+    const service = createMovieService(db, dialectOf(config.databaseUrl));
+    await catalog.register(movieRoutes, { service, guards, writes });
+    await catalog.register(directorRoutes, {
+      service: namedResourceServiceOf(DIRECTORS)(db),
+      guards,
+    });
+    await catalog.register(genreRoutes, { service: namedResourceServiceOf(GENRES)(db), guards });
+    catalogRoutes.push(...routes);
   });
-  await app.register(directorRoutes, {
-    service: namedResourceServiceOf(DIRECTORS)(db),
-    guards,
-    cache,
-  });
-  await app.register(genreRoutes, { service: namedResourceServiceOf(GENRES)(db), guards, cache });
   const userService = createUserService(db, config.pbkdf2Iterations);
   await app.register(userRoutes, {
     service: userService,

@@ -1,5 +1,9 @@
 import type { Kysely } from 'kysely';
-import type { CatalogResource, CatalogVersions } from '../shared/catalog-resources.js';
+import {
+  CATALOG_RESOURCES,
+  type CatalogResource,
+  type CatalogVersions,
+} from '../shared/catalog-resources.js';
 import type { Database } from './schema.js';
 
 /** The version of each catalog table, bumped by triggers on every write to it. */
@@ -10,11 +14,9 @@ export async function readCatalogVersions(db: Kysely<Database>): Promise<Catalog
     if (row === undefined) throw new Error(`catalog_versions has no row for ${resource}`);
     return Number(row.version);
   };
-  return {
-    movies: versionOf('movies'),
-    genres: versionOf('genres'),
-    directors: versionOf('directors'),
-  };
+  return Object.fromEntries(
+    CATALOG_RESOURCES.map((resource) => [resource, versionOf(resource)]),
+  ) as Record<CatalogResource, number>;
 }
 
 /** The version of one catalog table; in a writing transaction, the one its write committed. */

@@ -11,15 +11,16 @@ export function isCatalogResource(name: string): name is CatalogResource {
 
 /**
  * What a movie answer shows and what decides it: the ids of the movies in it, and the movie
- * fields its filters and order read. A change to another movie's other fields leaves it as it is.
+ * columns its filters and order compare. A change to another movie's other columns leaves it.
  */
 export interface MovieScope {
   readonly ids: readonly number[];
-  readonly fields: readonly string[];
+  readonly columns: readonly string[];
 }
 
-/** A committed change to one movie row: its id and every field the write may have changed. */
+/** A committed change of one movie row: the version of the movies table it made, and its columns. */
 export interface MovieChange {
+  readonly version: number;
   readonly id: number;
-  readonly fields: readonly string[];
+  readonly columns: readonly string[];
 }

@@ -145,19 +145,19 @@ describe('CatalogCache', () => {
     const cache = cacheWith({ value: 1 });
     await cache.start();
     const movies = ['movies'] as const;
-    const keep = (key: string, scope?: { ids: number[]; fields: string[] }) =>
+    const keep = (key: string, scope?: { ids: number[]; columns: string[] }) =>
       cache.store(key, cache.generationOf(movies), answer(key), movies, scope);
-    keep('shows 3', { ids: [1, 3], fields: [] });
-    keep('by rating', { ids: [5], fields: ['rating'] });
-    keep('by year', { ids: [5], fields: ['year'] });
+    keep('shows 3', { ids: [1, 3], columns: [] });
+    keep('by rating', { ids: [5], columns: ['rating'] });
+    keep('by year', { ids: [5], columns: ['year'] });
     keep('no scope');
     const readBefore = cache.generationOf(movies);
-    cache.movieWritten(2, { id: 3, fields: ['rating'] });
+    cache.movieWritten({ version: 2, id: 3, columns: ['rating'] });
     assert.deepEqual(
       ['shows 3', 'by rating', 'by year', 'no scope'].map((key) => cache.get(key) !== undefined),
       [false, false, true, false],
     );
-    cache.store('read before', readBefore, answer('stale?'), movies, { ids: [9], fields: [] });
+    cache.store('read before', readBefore, answer('stale?'), movies, { ids: [9], columns: [] });
     assert.equal(cache.get('read before'), undefined, 'a read begun before the change is not kept');
     cache.stop();
   });
@@ -166,10 +166,10 @@ describe('CatalogCache', () => {
     const version = { value: 1 as number | Error };
     const cache = cacheWith(version);
     await cache.start();
-    const scope = { ids: [5], fields: ['year'] };
+    const scope = { ids: [5], columns: ['year'] };
     cache.store('by year', cache.generationOf(['movies']), answer('x'), ['movies'], scope);
-    cache.movieWritten(3, { id: 3, fields: ['year'] });
-    cache.movieWritten(1, { id: 3, fields: ['year'] });
+    cache.movieWritten({ version: 3, id: 3, columns: ['year'] });
+    cache.movieWritten({ version: 1, id: 3, columns: ['year'] });
     assert.ok(cache.get('by year'), 'a gap (3 after 1) or an old version changes nothing here');
     version.value = 3;
     await cache.refresh();
@@ -186,7 +186,7 @@ describe('CatalogCache', () => {
     const cache = cacheWith({ value: 1 }, { maxBytes });
     await cache.start();
     const ids = Array.from({ length: 1000 }, (_, i) => i + 1);
-    const scope = { ids, fields: ['rating'] };
+    const scope = { ids, columns: ['rating'] };
     for (let i = 0; i < 100; i += 1) {
       cache.store(
         `/movies/ page=${i}`,

@@ -1,4 +1,3 @@
-// Over 200 lines on purpose: the version bookkeeping and the rules for dropping answers read as one.
 import type { FastifyBaseLogger } from 'fastify';
 import {
   CATALOG_RESOURCES,
@@ -35,13 +34,11 @@ export interface CatalogCacheOptions {
  */
 export class CatalogCache {
   private readonly entries: CatalogEntries;
-  private readonly generations: Record<CatalogResource, number> = {
-    movies: 0,
-    genres: 0,
-    directors: 0,
-  };
+  private readonly generations = Object.fromEntries(
+    CATALOG_RESOURCES.map((resource) => [resource, 0]),
+  ) as Record<CatalogResource, number>;
   private knownVersions: Record<CatalogResource, number> | null = null;
-  private notified = false;
+  #listening = false;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private refreshesStarted = 0;
@@ -79,9 +76,9 @@ export class CatalogCache {
   }
 
   /** Changes whenever answers read from one of these tables are dropped. */
-  generationOf(dependsOn: readonly CatalogResource[]): number {
+  generationOf(reads: readonly CatalogResource[]): number {
     let sum = 0;
-    for (const resource of dependsOn) sum += this.generations[resource];
+    for (const resource of reads) sum += this.generations[resource];
     return sum;
   }
 
@@ -106,22 +103,22 @@ export class CatalogCache {
     key: string,
     generation: number,
     response: CachedResponse,
-    dependsOn: readonly CatalogResource[] = CATALOG_RESOURCES,
+    reads: readonly CatalogResource[] = CATALOG_RESOURCES,
     movieScope?: MovieScope,
   ): void {
-    if (this.knownVersions === null || generation !== this.generationOf(dependsOn)) return;
-    this.entries.set(key, response, dependsOn, movieScope);
+    if (this.knownVersions === null || generation !== this.generationOf(reads)) return;
+    this.entries.set(key, response, reads, movieScope);
   }
 
   /**
-   * This instance's write of one movie committed this version of the movies table. When it is
-   * the very next version, nothing else changed since the known one: only the answers the change
-   * may touch go. Otherwise (a version in between, or one already seen) the versions decide.
+   * This instance's change of one movie. When it made the very next version of the movies table,
+   * nothing else changed since the known one: only the answers it may touch go. Otherwise (a
+   * version in between, or one already seen) the versions decide.
    */
-  movieWritten(version: number, change: MovieChange): void {
+  movieWritten(change: MovieChange): void {
     const known = this.knownVersions;
-    if (known === null || version !== known.movies + 1) return;
-    known.movies = version;
+    if (known === null || change.version !== known.movies + 1) return;
+    known.movies = change.version;
     this.generations.movies += 1;
     this.entries.dropTouchedBy(change);
   }
@@ -147,12 +144,12 @@ export class CatalogCache {
 
   /** Whether change notifications arrive (PostgreSQL, while the listener is connected). */
   get listening(): boolean {
-    return this.notified;
+    return this.#listening;
   }
 
-  /** Whether change notifications arrive; either way, writes no notification told of are read now. */
+  /** Notifications began or stopped arriving; either way, writes none told of are read now. */
   setListening(listening: boolean): void {
-    this.notified = listening;
+    this.#listening = listening;
     void this.refresh().then(() => this.schedulePoll());
   }
 
@@ -167,7 +164,7 @@ export class CatalogCache {
       // A read that began before one already applied brings older news.
       if (started < this.refreshApplied) return;
       this.refreshApplied = started;
-      this.adopt(versions);
+      this.dropWhereVersionsMoved(versions);
     } catch (error) {
       if (started < this.refreshApplied) return;
       this.refreshApplied = started;
@@ -178,7 +175,7 @@ export class CatalogCache {
     }
   }
 
-  private adopt(versions: CatalogVersions): void {
+  private dropWhereVersionsMoved(versions: CatalogVersions): void {
     const known = this.knownVersions;
     if (known === null) {
       this.invalidate();
@@ -196,10 +193,10 @@ export class CatalogCache {
   private schedulePoll(): void {
     clearTimeout(this.timer);
     if (this.stopped) return;
-    const trusted = this.notified && this.knownVersions !== null;
+    const notificationsArrive = this.#listening && this.knownVersions !== null;
     this.timer = setTimeout(
       () => void this.refresh().then(() => this.schedulePoll()),
-      trusted ? this.listeningPollMs : this.pollMs,
+      notificationsArrive ? this.listeningPollMs : this.pollMs,
     );
     this.timer.unref();
   }

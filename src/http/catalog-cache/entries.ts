@@ -19,14 +19,14 @@ export function touchedBy(scope: MovieScope | undefined, change: MovieChange): b
   return (
     scope === undefined ||
     scope.ids.includes(change.id) ||
-    scope.fields.some((field) => change.fields.includes(field))
+    scope.columns.some((column) => change.columns.includes(column))
   );
 }
 
 interface Entry {
   readonly response: CachedResponse;
   readonly cost: number;
-  readonly dependsOn: readonly CatalogResource[];
+  readonly reads: readonly CatalogResource[];
   readonly movieScope: MovieScope | undefined;
 }
 
@@ -85,14 +85,14 @@ export class CatalogEntries {
   set(
     key: string,
     response: CachedResponse,
-    dependsOn: readonly CatalogResource[],
+    reads: readonly CatalogResource[],
     movieScope?: MovieScope,
   ): void {
     const cost = entryCost(key, response, movieScope);
     if (cost > this.limits.maxEntryBytes) return;
     this.remove(key);
-    this.entries.set(key, { response, cost, dependsOn, movieScope });
-    for (const resource of dependsOn) this.keysByResource.get(resource)?.add(key);
+    this.entries.set(key, { response, cost, reads, movieScope });
+    for (const resource of reads) this.keysByResource.get(resource)?.add(key);
     this.bytes += cost;
     for (const oldest of this.entries.keys()) {
       if (this.bytes <= this.limits.maxBytes && this.entries.size <= this.limits.maxEntries) break;
@@ -126,7 +126,7 @@ export class CatalogEntries {
     const entry = this.entries.get(key);
     if (entry === undefined) return;
     this.entries.delete(key);
-    for (const resource of entry.dependsOn) this.keysByResource.get(resource)?.delete(key);
+    for (const resource of entry.reads) this.keysByResource.get(resource)?.delete(key);
     this.bytes -= entry.cost;
   }
 }

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Dialect } from '../../db/database.js';
+import type { CatalogResource } from '../../shared/catalog-resources.js';
 
 type JsonFields = readonly (readonly [key: string, value: RawBuilder<unknown>])[];
 
@@ -20,6 +21,13 @@ function namedRef(dialect: Dialect, table: 'genres' | 'directors'): RawBuilder<u
 }
 
 const column = (name: string) => sql.ref(`movies.${name}`);
+
+/** The tables a movie answer is read from: movieJson embeds its genre and its director. */
+export const MOVIE_ANSWER_READS = [
+  'movies',
+  'genres',
+  'directors',
+] as const satisfies readonly CatalogResource[];
 
 /**
  * A movie as the API answers it (the Movie schema, keys in its order), as JSON text written by

@@ -2,14 +2,16 @@ import type { CompiledQuery, Kysely } from 'kysely';
 import { readCatalogVersion } from '../../db/catalog-version.js';
 import type { Dialect } from '../../db/database.js';
 import type { Database, MovieRow } from '../../db/schema.js';
+import type { MovieChange } from '../../shared/catalog-resources.js';
 import { textKeyOf } from '../../shared/text-key.js';
-import type { MovieFilters } from './list-filters.js';
 import { filterValuesOf, movieFilterCondition } from './list-query.js';
+import type { MovieFilters } from './list-request.js';
 import { movieJsonBytes } from './movie-json.js';
 import type { Movie } from './schemas.js';
 
-export type { MovieFilters, MovieOrder } from './list-filters.js';
+export type { MovieFilters, MovieOrder } from './list-request.js';
 export {
+  columnsDecidingList,
   cursorValuesOf,
   listMovies,
   selectMoviePage,
@@ -17,7 +19,8 @@ export {
   type MovieJsonList,
   type MovieListEntry,
   type MovieListWindow,
-} from './list-repository.js';
+} from './list-query.js';
+export { MOVIE_ANSWER_READS } from './movie-json.js';
 
 type Db = Kysely<Database>;
 
@@ -134,17 +137,18 @@ export async function insertMovie(db: Db, fields: MovieFields): Promise<number> 
 }
 
 /**
- * Changes a movie; gives the version of the movies table the change committed (null: nothing
- * changed), read in the same transaction, so that no other write can be mistaken for this one.
+ * Changes a movie; gives the version of the movies table the change committed and the columns it
+ * set (null: nothing changed), read in the same transaction, so no other write is taken for it.
  */
 export async function updateMovie(
   db: Db,
   id: number,
   fields: Partial<MovieFields>,
-): Promise<number | null> {
+): Promise<MovieChange | null> {
   const changes =
     fields.title === undefined ? fields : { ...fields, title_key: textKeyOf(fields.title) };
-  if (Object.keys(changes).length === 0) return null;
+  const columns = Object.keys(changes);
+  if (columns.length === 0) return null;
   return db.transaction().execute(async (trx) => {
     const result = await trx
       .updateTable('movies')
@@ -153,7 +157,7 @@ export async function updateMovie(
       .executeTakeFirst();
     // No row (deleted meanwhile): the version read would be another write's.
     if (result.numUpdatedRows === 0n) return null;
-    return readCatalogVersion(trx, 'movies');
+    return { version: await readCatalogVersion(trx, 'movies'), id, columns };
   });
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Guards } from '../../auth/authenticate.js';
-import { cachedReadHooks, type CatalogCacheHooks } from '../../http/catalog-cache/hooks.js';
+import type { CatalogWrites } from '../../http/catalog-cache/hooks.js';
 import { sendJsonBytes } from '../../http/json-bytes.js';
 import { listOptionsOf, setPageHeaders } from '../../http/paging.js';
 import { pageWindow } from '../../shared/paging.js';
@@ -15,28 +15,27 @@ import {
   IdParams,
   NoContent,
 } from '../../http/schemas.js';
-import { movieListParamsOf } from './list-params.js';
+import { movieListParamsOf } from './list-request.js';
 import { Movie, MovieCreate, MovieListQuery, MoviePatch, MovieReplace } from './schemas.js';
-import { fieldsDecidingList, type MovieService } from './service.js';
+import type { MovieService } from './service.js';
 
 export interface MovieRoutesOptions {
   readonly service: MovieService;
   readonly guards: Guards;
-  readonly cache: CatalogCacheHooks;
+  readonly writes: CatalogWrites;
 }
 
 export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
   fastify,
-  { service, guards, cache },
+  { service, guards, writes },
 ) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const common = { tags: ['movies'], security: bearerSecurity };
   const writeErrors = errorResponses(400, 401, 403, 404, 413, 415);
-  // A movie embeds its genre's and director's names.
-  const cachedRead = cachedReadHooks(
-    guards.catalogRead,
-    cache.reads(['movies', 'genres', 'directors']),
-  );
+  const cachedRead = {
+    onRequest: guards.catalogRead,
+    config: { catalogReads: service.answerReads },
+  };
 
   app.get('/movies/', {
     ...cachedRead,
@@ -53,7 +52,7 @@ export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
       const window = pageWindow(request.query);
       const { filters, order } = movieListParamsOf(request.query);
       const page = await service.list(filters, order, window, listOptionsOf(request));
-      request.catalogMovieScope = { ids: page.ids, fields: fieldsDecidingList(filters, order) };
+      request.catalogMovieScope = page.scope;
       setPageHeaders(request, reply, page, window);
       return sendJsonBytes(reply, page.json);
     },
@@ -70,14 +69,13 @@ export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
     },
     handler: async (request, reply) => {
       const movie = await service.get(request.params.id);
-      request.catalogMovieScope = { ids: [request.params.id], fields: [] };
+      request.catalogMovieScope = { ids: [request.params.id], columns: [] };
       return sendJsonBytes(reply, movie);
     },
   });
 
   app.post('/movies/', {
     onRequest: guards.requireAdmin,
-    onSend: cache.afterWrite,
     schema: {
       ...common,
       summary: 'Create a movie',
@@ -92,7 +90,6 @@ export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
 
   app.put('/movies/:id', {
     onRequest: guards.requireAdmin,
-    onSend: cache.afterWrite,
     schema: {
       ...common,
       summary: 'Replace a movie (fields left out get their defaults)',
@@ -101,14 +98,13 @@ export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
       response: { 204: NoContent, ...writeErrors },
     },
     handler: async (request, reply) => {
-      request.catalogMovieWrite = await service.replace(request.params.id, request.body);
+      writes.movieWritten(await service.replace(request.params.id, request.body));
       return reply.status(204).send(null);
     },
   });
 
   app.patch('/movies/:id', {
     onRequest: guards.requireAdmin,
-    onSend: cache.afterWrite,
     schema: {
       ...common,
       summary: 'Change some fields of a movie',
@@ -117,14 +113,13 @@ export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
       response: { 204: NoContent, ...writeErrors },
     },
     handler: async (request, reply) => {
-      request.catalogMovieWrite = await service.patch(request.params.id, request.body);
+      writes.movieWritten(await service.patch(request.params.id, request.body));
       return reply.status(204).send(null);
     },
   });
 
   app.delete('/movies/:id', {
     onRequest: guards.requireAdmin,
-    onSend: cache.afterWrite,
     schema: {
       ...common,
       summary: 'Delete a movie',

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { isForeignKeyViolation } from '../../db/errors.js';
 import type { Dialect } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
-import type { MovieChange } from '../../shared/catalog-resources.js';
+import type { MovieChange, MovieScope } from '../../shared/catalog-resources.js';
 import { notFound, validationError, type FieldErrors } from '../../errors.js';
 import { toPage, type ListOptions, type PageInfo, type PageWindow } from '../../shared/paging.js';
 import { findNamedById } from '../named-resources/repository.js';
@@ -20,43 +20,11 @@ import type { Movie, MovieCreate, MoviePatch, MovieReplace } from './schemas.js'
 
 type MovieInput = Partial<repo.MovieFields>;
 
-/** A committed change of one movie: the version of the movies table it made, and what it set. */
-export interface MovieWrite {
-  readonly version: number;
-  readonly change: MovieChange;
-}
-
-const FIELD_BY_FILTER = {
-  directorId: 'director_id',
-  genreId: 'genre_id',
-  year: 'year',
-  titleContains: 'title',
-} as const satisfies Record<keyof repo.MovieFilters, keyof repo.MovieFields>;
-
-/**
- * The movie fields that decide which movies a list shows and in what order: its filters' and its
- * sort keys' (id never changes). A change of any other field of a movie the list does not show
- * leaves the list as it was.
- */
-export function fieldsDecidingList(
-  filters: repo.MovieFilters,
-  order: repo.MovieOrder,
-): (keyof repo.MovieFields)[] {
-  const fields = new Set<keyof repo.MovieFields>();
-  for (const [filter, field] of Object.entries(FIELD_BY_FILTER)) {
-    if (filters[filter as keyof typeof FIELD_BY_FILTER] !== undefined) fields.add(field);
-  }
-  for (const { key } of order) {
-    if (key !== 'id') fields.add(key);
-  }
-  return [...fields];
-}
-
 /** A page of movies as the answer's bytes: a JSON array of Movie. */
 export interface MovieJsonPage extends PageInfo {
   readonly json: Buffer;
-  /** The ids of the movies on the page, in order. */
-  readonly ids: number[];
+  /** The movies on the page and the columns that decide which movies it shows, in what order. */
+  readonly scope: MovieScope;
 }
 
 const CURSOR_KIND_BY_KEY: Record<repo.MovieOrder[number]['key'], CursorValueKind> = {
@@ -120,14 +88,15 @@ export function createMovieService(db: Kysely<Database>, dialect: Dialect) {
     }
   }
 
-  async function update(id: number, fields: MovieInput): Promise<MovieWrite | null> {
+  async function update(id: number, fields: MovieInput): Promise<MovieChange | null> {
     await assertValid(fields);
     if (!(await repo.movieExists(db, id))) throw notFound('Movie');
-    const version = await translateRaces(() => repo.updateMovie(db, id, fields));
-    return version === null ? null : { version, change: { id, fields: Object.keys(fields) } };
+    return translateRaces(() => repo.updateMovie(db, id, fields));
   }
 
   return {
+    answerReads: repo.MOVIE_ANSWER_READS,
+
     async list(
       filters: repo.MovieFilters,
       order: repo.MovieOrder,
@@ -147,8 +116,11 @@ export function createMovieService(db: Kysely<Database>, dialect: Dialect) {
       const { entries } = list;
       const { items, ...page } = toPage(entries, window, cursorOf, total);
       const lengths = entries.map(([byteLength]) => byteLength);
-      const ids = items.map(([, id]) => id);
-      return { ...page, ids, json: jsonArrayHead(list.json, lengths, items.length) };
+      const scope = {
+        ids: items.map(([, id]) => id),
+        columns: repo.columnsDecidingList(filters, order),
+      };
+      return { ...page, scope, json: jsonArrayHead(list.json, lengths, items.length) };
     },
 
     /** The movie's answer as JSON bytes. */
@@ -167,12 +139,12 @@ export function createMovieService(db: Kysely<Database>, dialect: Dialect) {
       return movie;
     },
 
-    async replace(id: number, input: MovieReplace): Promise<MovieWrite | null> {
+    async replace(id: number, input: MovieReplace): Promise<MovieChange | null> {
       assertBodyIdMatches(input.id, id);
       return update(id, withDefaults(input));
     },
 
-    async patch(id: number, input: MoviePatch): Promise<MovieWrite | null> {
+    async patch(id: number, input: MoviePatch): Promise<MovieChange | null> {
       assertBodyIdMatches(input.id, id);
       return update(id, fieldsOf(input));
     },

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { countRows, inIdPage } from '../../db/id-paging.js';
 import type { IdPageWindow } from '../../shared/keyset-cursor.js';
+import type { CatalogResource } from '../../shared/catalog-resources.js';
 import { textKeyOf } from '../../shared/text-key.js';
 import type { NamedTable } from './schemas.js';
 
@@ -17,6 +18,9 @@ export const hasNameKey = (table: NamedTable): table is 'genres' => table === 'g
 
 // The movies column that points at a row of the table.
 const MOVIE_COLUMN = { genres: 'genre_id', directors: 'director_id' } as const;
+
+/** The tables a genre or director answer is read from: its own only (no movie is embedded). */
+export const namedAnswerReads = (table: NamedTable): readonly CatalogResource[] => [table];
 
 const namedOf = (row: Named): Named => ({ id: row.id, name: row.name });
 

@@ -2,7 +2,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Guards } from '../../auth/authenticate.js';
-import { cachedReadHooks, type CatalogCacheHooks } from '../../http/catalog-cache/hooks.js';
 import { listOptionsOf, sendPage } from '../../http/paging.js';
 import { pageWindow } from '../../shared/paging.js';
 import {
@@ -24,7 +23,6 @@ import type { NamedResourceService } from './service.js';
 export interface NamedRoutesDeps {
   readonly service: NamedResourceService;
   readonly guards: Guards;
-  readonly cache: CatalogCacheHooks;
 }
 
 export interface NamedResourceRoutesOptions extends NamedRoutesDeps {
@@ -34,7 +32,7 @@ export interface NamedResourceRoutesOptions extends NamedRoutesDeps {
 
 const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions> = async (
   fastify,
-  { resource, label, service, guards, cache },
+  { resource, label, service, guards },
 ) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const NamedObject = namedObjectOf({ table: resource, label });
@@ -42,7 +40,10 @@ const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions> = asyn
   const security = bearerSecurity;
   const readErrors = errorResponses(400, 401);
   const writeErrors = errorResponses(400, 401, 403, 404, 413, 415);
-  const cachedRead = cachedReadHooks(guards.catalogRead, cache.reads([resource]));
+  const cachedRead = {
+    onRequest: guards.catalogRead,
+    config: { catalogReads: service.answerReads },
+  };
 
   app.get(`/${resource}/`, {
     ...cachedRead,
@@ -75,7 +76,6 @@ const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions> = asyn
 
   app.post(`/${resource}/`, {
     onRequest: guards.requireAdmin,
-    onSend: cache.afterWrite,
     schema: {
       tags,
       security,
@@ -99,7 +99,6 @@ const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions> = asyn
       method,
       url: `/${resource}/:id`,
       onRequest: guards.requireAdmin,
-      onSend: cache.afterWrite,
       schema: {
         tags,
         security,
@@ -117,7 +116,6 @@ const namedResourceRoutes: FastifyPluginAsync<NamedResourceRoutesOptions> = asyn
 
   app.delete(`/${resource}/:id`, {
     onRequest: guards.requireAdmin,
-    onSend: cache.afterWrite,
     schema: {
       tags,
       security,

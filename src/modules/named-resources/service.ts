@@ -4,6 +4,7 @@ import type { Database } from '../../db/schema.js';
 import { conflict, notFound } from '../../errors.js';
 import { assertBodyIdMatches } from '../../shared/body-id.js';
 import { idOrderedPage } from '../../shared/id-page.js';
+import type { CatalogResource } from '../../shared/catalog-resources.js';
 import type { ListOptions, Page, PageWindow } from '../../shared/paging.js';
 import * as repo from './repository.js';
 import type { Named } from './repository.js';
@@ -16,6 +17,8 @@ export interface NamedInput {
 
 /** Genres and directors: the same five operations, with their own rules behind them. */
 export interface NamedResourceService {
+  /** The catalog tables its answers are read from. */
+  readonly answerReads: readonly CatalogResource[];
   list(window: PageWindow, options: ListOptions): Promise<Page<Named>>;
   get(id: number): Promise<Named>;
   create(name: string): Promise<Named>;
@@ -52,6 +55,7 @@ function createNamedResourceService(
   }
 
   return {
+    answerReads: repo.namedAnswerReads(table),
     list: (window, options) =>
       idOrderedPage(
         window,

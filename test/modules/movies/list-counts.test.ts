@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { KyselyPlugin, RootOperationNode } from 'kysely';
 import { pageWindow } from '../../../src/shared/paging.js';
-import { movieListParamsOf } from '../../../src/modules/movies/list-params.js';
+import { movieListParamsOf } from '../../../src/modules/movies/list-request.js';
 import { createMovieService } from '../../../src/modules/movies/service.js';
 import { buildTestApp, onPostgres, signedIn, type TestContext } from '../../helpers.js';
 import { linksOf } from '../../links.js';

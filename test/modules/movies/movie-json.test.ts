@@ -351,9 +351,9 @@ describe('Movie answers in the response cache', () => {
       assert.ok(cache, 'the cache is on');
       const kept: Buffer[] = [];
       const store = cache.store.bind(cache);
-      cache.store = (key, generation, response, dependsOn) => {
+      cache.store = (key, generation, response, reads) => {
         kept.push(response.body);
-        store(key, generation, response, dependsOn);
+        store(key, generation, response, reads);
       };
       const reader = (await signedIn(cached, 'json-cache-reader')).headers;
       for (const url of ['/movies/', '/movies/?sort=title&per_page=2', '/movies/15']) {

@@ -1,5 +1,14 @@
-import type { MovieFilters, MovieOrder } from './list-filters.js';
 import type { MovieListQuery } from './schemas.js';
+
+/** What a movie list asks for, as the routes translate it from the query string. */
+export interface MovieFilters {
+  directorId?: number;
+  genreId?: number;
+  year?: number;
+  titleContains?: string;
+}
+
+export type MovieOrder = { key: 'id' | 'year' | 'rating' | 'title'; descending: boolean }[];
 
 /** A movie list's query string as the service takes it: the filters and the order. */
 export interface MovieListParams {
@@ -7,6 +16,7 @@ export interface MovieListParams {
   readonly order: MovieOrder;
 }
 
+// Every order ends with the id, so that equal keys still have one order a cursor can resume.
 function orderOf(query: MovieListQuery): MovieOrder {
   if (query.sort !== undefined) {
     const descending = query.sort.startsWith('-');
