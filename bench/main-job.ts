@@ -2,12 +2,12 @@
 import type { RecordedResponse } from './baseline-server.js';
 import { sampleCatalog } from './catalog-sample.js';
 import { loginStorm } from './login-storm.js';
-import type { LoadCase } from './measure.js';
 import { mixedComparison } from './mixed-comparison.js';
 import type { Started } from './processes.js';
 import { record, sideBySide, sideBySideTable, startBaseline } from './side-by-side.js';
 import { folder, login, SECONDS, serviceEnv, startService, users } from './service.js';
 import { startupTimes } from './startup.js';
+import type { LoadCase } from './wrk.js';
 
 function caseList(userToken: string, adminToken: string, listTag: string): LoadCase[] {
   const auth = { authorization: `Bearer ${userToken}` };
@@ -18,7 +18,6 @@ function caseList(userToken: string, adminToken: string, listTag: string): LoadC
     headers,
     requests: [{ method: 'GET', path }],
   });
-  let genreCounter = 0;
   return [
     get('GET /movies/', '/movies/'),
     get('GET /movies/1', '/movies/1'),
@@ -39,25 +38,11 @@ function caseList(userToken: string, adminToken: string, listTag: string): LoadC
       connections: 8,
       headers: { ...json, authorization: `Bearer ${adminToken}` },
       requests: [
-        {
-          method: 'POST',
-          path: '/genres/',
-          setupRequest: (request) => ({
-            ...request,
-            body: JSON.stringify({ name: `Bench genre ${process.pid}-${(genreCounter += 1)}` }),
-          }),
-          onResponse: (_status: number, body: string, context: object) => {
-            (context as Record<string, unknown>).genreId = (JSON.parse(body) as { id?: number }).id;
-          },
-        },
+        { method: 'POST', path: '/genres/', body: '{"name":"Bench genre {n}"}' },
         {
           method: 'DELETE',
-          setupRequest: (request, context: object) => ({
-            ...request,
-            path: `/genres/${String((context as Record<string, unknown>).genreId)}`,
-            body: undefined,
-            headers: { authorization: `Bearer ${adminToken}` },
-          }),
+          path: '/genres/{created}',
+          headers: { authorization: `Bearer ${adminToken}` },
         },
       ],
     },
@@ -85,12 +70,7 @@ async function recordAll(
   for (const load of cases) {
     const first = load.requests[0];
     if (!first?.method || !first.path) continue;
-    const body =
-      typeof first.body === 'string'
-        ? first.body
-        : first.method === 'POST'
-          ? JSON.stringify({ name: 'Recorded genre' })
-          : undefined;
+    const body = first.body?.replaceAll('{n}', 'recorded');
     recordings.push(
       await record(
         url,

@@ -1,19 +1,24 @@
 // npm run bench: the service against a bare node:http baseline, side by side, on loopback.
-// --scale-only runs only the scale cases, --mixed-only the mixed workload, --soak only the soak;
+// --scale-only runs only the scale cases, --mixed-only the mixed workload, --uncached-only the
+// database path, --phases the account of one uncached answer, --soak only the soak;
 // each job has a file of its own.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { mainCases, mixedCase } from './main-job.js';
+import { phasesCase } from './phases.js';
 import { runToEnd } from './processes.js';
 import { scaleCase } from './scale-job.js';
 import { folder, SECONDS, serviceEnv, users } from './service.js';
 import { soakCase } from './soak-job.js';
 import { uncachedCases } from './uncached-job.js';
+import { wrkPath } from './wrk.js';
 
 const SCALE_ONLY = process.argv.includes('--scale-only');
 const SOAK = process.argv.includes('--soak');
 const MIXED_ONLY = process.argv.includes('--mixed-only');
+const UNCACHED_ONLY = process.argv.includes('--uncached-only');
+const PHASES = process.argv.includes('--phases');
 
 async function main(): Promise<void> {
   const report: string[] = [
@@ -21,6 +26,8 @@ async function main(): Promise<void> {
     '',
   ];
   console.log(report[0]);
+  // Before anything is built: where wrk is missing and cannot be installed, say so at once.
+  wrkPath();
   await runToEnd('npm', ['run', 'build', '--silent'], { ...process.env } as Record<string, string>);
   for (const [role, credentials] of Object.entries(users)) {
     const args = [
@@ -39,6 +46,16 @@ async function main(): Promise<void> {
   }
   if (SOAK) {
     await soakCase(report);
+    writeReport(report);
+    return;
+  }
+  if (PHASES) {
+    await phasesCase(report, SECONDS);
+    writeReport(report);
+    return;
+  }
+  if (UNCACHED_ONLY) {
+    await uncachedCases(report);
     writeReport(report);
     return;
   }

@@ -2,8 +2,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RecordedResponse } from './baseline-server.js';
-import { measure, table, type LoadCase, type Measurement } from './measure.js';
+import { table } from './measure.js';
 import { startListening, type Started } from './processes.js';
+import { measure, type LoadCase, type Measurement } from './wrk.js';
 
 const KEPT_HEADERS = new Set([
   'content-type',
@@ -68,7 +69,8 @@ export const SIDE_BY_SIDE_HEADERS = [
   'req/s',
   'p50 ms',
   'p99 ms',
-  'non-2xx + errors',
+  'max ms',
+  '≥ 400 + errors',
   'baseline req/s',
   'baseline p99 ms',
   'ratio',
@@ -106,7 +108,8 @@ export async function sideBySide(
       s.rps,
       s.p50,
       s.p99,
-      s.non2xx + s.errors,
+      s.max,
+      s.refused + s.errors,
       b.rps,
       b.p99,
       (s.rps / b.rps).toFixed(2),
