@@ -48,6 +48,7 @@ import { createFavoriteService } from './modules/favorites/service.js';
 import { userRoutes } from './modules/users/routes.js';
 import { createUserAccounts, emailRegistrationOf } from './modules/users/accounts.js';
 import { meRoutes } from './modules/users/me-routes.js';
+import { serverTakingTurns } from './http/request-turns.js';
 import { createUserService } from './modules/users/service.js';
 import packageJson from '../package.json' with { type: 'json' };
 
@@ -76,6 +77,8 @@ export async function buildApp({
         Math.min(1000, Math.floor(config.requestTimeoutMs / 4)),
       ),
     },
+    // Requests start in turns of about a millisecond per event-loop iteration (request-turns.ts).
+    serverFactory: serverTakingTurns,
     trustProxy: config.trustProxyOption,
     routerOptions: { ignoreTrailingSlash: true },
     frameworkErrors: frameworkErrorHandler(config.corsOrigins),
