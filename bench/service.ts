@@ -23,10 +23,10 @@ export const users = {
   user: { username: 'bench-user', password: 'bench-user-password' },
 };
 
-export const startService = (env: Record<string, string> = serviceEnv) =>
+export const startService = (env: Record<string, string> = serviceEnv, nodeArgs: string[] = []) =>
   startListening(
     process.execPath,
-    ['--import', './bench/loop-monitor.mjs', 'dist/server.js'],
+    [...nodeArgs, '--import', './bench/loop-monitor.mjs', 'dist/server.js'],
     { ...env, PORT: '0' },
     /Server listening at http:\/\/127\.0\.0\.1:(\d+)/,
   );
