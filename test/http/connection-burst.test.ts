@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { TestDatabase } from '../helpers.js';
 import { productionSettings, stopServers } from '../http-client.js';
@@ -7,6 +9,49 @@ import { startServer, tempDatabase, type RunningServer } from '../process.js';
 
 const BUSY_CONNECTIONS = 32;
 const NEW_CONNECTIONS = 32;
+const PIPELINING_SECONDS = 3;
+// Unbounded, the waiting requests grew the server by about 100 MB a second (300 MB here);
+// bounded, by 50–135 MB, as much as without turns.
+const MAX_GROWTH_MB = 200;
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** One connection writing pipelined GET /health as fast as the server reads; answers counted. */
+function pipelineFor(
+  server: RunningServer,
+  seconds: number,
+): Promise<{ answers: number; peakMb: number }> {
+  const pid = Number(server.child.pid);
+  const { port } = new URL(server.baseUrl);
+  const burst = Buffer.from('GET /health HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(2000));
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1');
+    let answers = 0;
+    let peakMb = 0;
+    let tail = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (text: string) => {
+      const seen = tail + text;
+      answers += seen.split('HTTP/1.1 200').length - 1;
+      tail = seen.slice(-16);
+    });
+    const write = () => {
+      while (socket.writable && socket.write(burst));
+    };
+    socket.on('connect', write);
+    socket.on('drain', write);
+    socket.on('error', reject);
+    const sampling = setInterval(() => (peakMb = Math.max(peakMb, rssMb(pid))), 100);
+    setTimeout(() => {
+      clearInterval(sampling);
+      socket.destroy();
+      resolve({ answers, peakMb });
+    }, seconds * 1000);
+  });
+}
 
 function get(server: RunningServer, agent: Agent | false): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -68,5 +113,26 @@ describe('Attack: a burst of new connections while keep-alive clients keep the s
     // Taking turns, an iteration starts a millisecond of requests: a few busy answers per
     // accept. One accept per round of every busy connection would be about 32 × 32 = 1,024.
     assert.ok(longest < 8 * BUSY_CONNECTIONS, `the last new connection waited behind ${longest}`);
+  });
+
+  it('When one client pipelines requests without pause, then the requests waiting for a turn stay bounded and another client is answered', async (t) => {
+    const before = rssMb(Number(server.child.pid));
+    const [flood, other] = await Promise.all([
+      pipelineFor(server, PIPELINING_SECONDS),
+      // Another client, a second into the flood; 0 if it is not answered within 10 s.
+      new Promise((resolve) => setTimeout(resolve, 1000)).then(() =>
+        fetch(`${server.baseUrl}/health`, { signal: AbortSignal.timeout(10_000) }).then(
+          (response) => response.status,
+          () => 0,
+        ),
+      ),
+    ]);
+    const growth = flood.peakMb - before;
+    t.diagnostic(
+      `RSS ${before.toFixed(0)} MB before, peak ${flood.peakMb.toFixed(0)} MB; ${flood.answers} pipelined answers`,
+    );
+    assert.equal(other, 200);
+    assert.ok(flood.answers > 0);
+    assert.ok(growth < MAX_GROWTH_MB, `RSS grew by ${growth.toFixed(0)} MB`);
   });
 });
