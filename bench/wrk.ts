@@ -41,8 +41,15 @@ export interface Measurement {
 const COUNTER = '\u0001'.repeat(10);
 const CREATED = '\u0002';
 
-/** wrk's path, installing Debian's package where it is missing and the user may. */
+let wrk: string | undefined;
+
+/** wrk's path, installing Debian's package where it is missing and the user may; found once. */
 export function wrkPath(): string {
+  wrk ??= findOrInstallWrk();
+  return wrk;
+}
+
+function findOrInstallWrk(): string {
   const found = () => {
     try {
       return execFileSync('sh', ['-c', 'command -v wrk'], { encoding: 'utf8' }).trim();
@@ -50,7 +57,8 @@ export function wrkPath(): string {
       return '';
     }
   };
-  if (found()) return found();
+  const present = found();
+  if (present) return present;
   try {
     const asRoot = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
     const run = (args: string[]) => {
@@ -65,7 +73,8 @@ export function wrkPath(): string {
   } catch {
     // Reported below.
   }
-  if (found()) return found();
+  const installed = found();
+  if (installed) return installed;
   throw new Error(
     'npm run bench needs wrk, a C load generator (a JavaScript client on the same cores measures ' +
       'itself as much as the server): install it with `apt-get install wrk` (Debian, Ubuntu) or ' +
