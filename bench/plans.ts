@@ -1,10 +1,11 @@
 // Prints the database's plan for each scale query, as the repository builds it.
-import { Kysely, PostgresDialect, SqliteDialect, type CompiledQuery } from 'kysely';
+import { Kysely, PostgresDialect, type CompiledQuery } from 'kysely';
 import pg from 'pg';
 import { dialectOf } from '../src/db/database.js';
 import type { Database } from '../src/db/schema.js';
 import { SCALE_QUERIES } from './scale-queries.js';
 import { openSqliteConnection } from '../src/db/sqlite-connection.js';
+import { StablePlanSqliteDialect } from '../src/db/sqlite-dialect.js';
 import { withStatementCache } from '../src/db/sqlite-statement-cache.js';
 
 export async function explainScaleQueries(databaseUrl: string): Promise<string[]> {
@@ -14,7 +15,7 @@ export async function explainScaleQueries(databaseUrl: string): Promise<string[]
   const db = new Kysely<Database>({
     dialect:
       dialect === 'sqlite'
-        ? new SqliteDialect({
+        ? new StablePlanSqliteDialect({
             database: withStatementCache(
               openSqliteConnection(databaseUrl.slice('sqlite:'.length), { readonly: true }),
             ),

@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { sqliteFileOf } from '../config.js';
 import type { Database } from './schema.js';
 import { openSqliteConnection } from './sqlite-connection.js';
+import { StablePlanSqliteDialect } from './sqlite-dialect.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -50,7 +51,7 @@ function openSqlite(databaseUrl: string, readonly: boolean): DatabaseHandle {
   }
   return {
     db: new Kysely<Database>({
-      dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+      dialect: new StablePlanSqliteDialect({ database: withStatementCache(sqlite) }),
     }),
     dialect: 'sqlite',
   };

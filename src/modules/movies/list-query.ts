@@ -46,7 +46,13 @@ interface IdOnlyOrder {
 interface TitlePatterns {
   readonly like: string;
   readonly glob: string | undefined;
+  /** SQLite compiles a statement again for each new LIKE or GLOB pattern bound as a plain `?`. */
+  readonly sqlite: boolean;
 }
+
+// Unary plus leaves text as it is; SQLite does not plan around a parameter inside an expression
+// (see db/sqlite-dialect.ts), so the statement is compiled once.
+const pattern = (value: string, sqlite: boolean) => (sqlite ? sql`+${value}` : sql`${value}`);
 
 /** The filters of a movie list as its query compares them. */
 export interface FilterValues {
@@ -61,12 +67,14 @@ export function filterValuesOf(dialect: Dialect, filters: MovieFilters): FilterV
   const values = { directorId, genreId, year };
   if (titleContains === undefined || titleContains === '') return values;
   const needle = textKeyOf(titleContains);
-  const trigram = dialect === 'sqlite' && [...needle].length >= TRIGRAM;
+  const sqlite = dialect === 'sqlite';
+  const trigram = sqlite && [...needle].length >= TRIGRAM;
   return {
     ...values,
     title: {
       like: `%${likeEscape(needle)}%`,
       glob: trigram ? `*${globEscape(needle)}*` : undefined,
+      sqlite,
     },
   };
 }
@@ -76,9 +84,11 @@ function titleMatch(
   onlyOrderedById: IdOnlyOrder | null,
   rowsNeeded: number,
 ): Expression<SqlBool> {
-  const { like: pattern, glob } = title;
-  const like = sql<boolean>`movies.title_key like ${pattern} escape '\\'`;
-  if (glob === undefined) return like;
+  const { sqlite } = title;
+  const like = sql<boolean>`movies.title_key like ${pattern(title.like, sqlite)} escape '\\'`;
+  if (title.glob === undefined) return like;
+  // The GLOB is SQLite's alone (its trigram index).
+  const glob = pattern(title.glob, true);
   if (!onlyOrderedById) {
     return sql<boolean>`movies.id in (select rowid from movies_title_fts where title_key glob ${glob}) and ${like}`;
   }
@@ -91,7 +101,7 @@ function titleMatch(
         ? sql`and rowid < ${afterId}`
         : sql`and rowid > ${afterId}`;
   const ids = sql`select rowid from movies_title_fts where title_key glob ${glob} ${behind}
-          order by rowid ${sql.raw(descending ? 'desc' : 'asc')} limit ${rowsNeeded}`;
+          order by rowid ${sql.raw(descending ? 'desc' : 'asc')} limit ${rowsNeeded} + 0`;
   return sql<boolean>`movies.id in (${ids}) and ${like}`;
 }
 
@@ -380,6 +390,7 @@ function slotsFor(values: ListValues): ListValues {
       title: title && {
         like: slot<string>((v) => v.filters.title?.like),
         glob: slotIf(title.glob, (v) => v.filters.title?.glob),
+        sqlite: title.sqlite,
       },
     },
     limit: slot<number>((v) => v.limit),
