@@ -17,6 +17,11 @@ export const serviceEnv = {
   // checks under way (10) may refuse them.
   HASH_QUEUE_PER_CLIENT: '100',
   LOGIN_MAX_FAILURES_PER_USERNAME: '1000',
+  // DATABASE_PREPARED_STATEMENTS=false npm run bench: the PostgreSQL cases with every statement
+  // sent unnamed, to compare against the default.
+  ...(process.env.DATABASE_PREPARED_STATEMENTS === undefined
+    ? {}
+    : { DATABASE_PREPARED_STATEMENTS: process.env.DATABASE_PREPARED_STATEMENTS }),
 };
 export const users = {
   admin: { username: 'bench-admin', password: 'bench-admin-password' },

@@ -27,6 +27,8 @@ export interface Config {
   /** PostgreSQL: where the catalog change listener connects (LISTEN needs a session, not a pooler). */
   readonly databaseListenUrl: string;
   readonly databasePoolSize: number;
+  /** PostgreSQL: the most-run statements prepared once per connection and sent by name. */
+  readonly databasePreparedStatements: boolean;
   readonly dataDir: string;
   readonly jwtSecret: Buffer;
   /** Keys that still verify tokens signed before a rotation (JWT_PREVIOUS_SECRETS). */
@@ -96,6 +98,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     databaseListenUrl: readListenUrl(env, databaseUrl),
     databasePoolSize: readInteger(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+    databasePreparedStatements: readBoolean(env, 'DATABASE_PREPARED_STATEMENTS', true),
     dataDir,
     jwtSecret: readJwtSecret(env, nodeEnv, dataDir),
     jwtPreviousSecrets: Object.freeze(readPreviousSecrets(env, nodeEnv)),

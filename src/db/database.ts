@@ -6,6 +6,7 @@ import { sqliteFileOf } from '../config.js';
 import type { Database } from './schema.js';
 import { openSqliteConnection } from './sqlite-connection.js';
 import { StablePlanSqliteDialect } from './sqlite-dialect.js';
+import { statementNameOf } from './statement-names.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -19,6 +20,11 @@ export interface DatabaseOptions {
   readonly poolSize?: number;
   /** SQLite only: open an existing file without writing to it. */
   readonly readonly?: boolean;
+  /**
+   * PostgreSQL only: send the API's most-run statements by name, prepared once per connection
+   * (default). Off for a transaction pooler that cannot keep prepared statements.
+   */
+  readonly preparedStatements?: boolean;
   /** Told about connections that fail while idle in the pool (the pool recovers by itself). */
   readonly onPoolError?: (error: Error) => void;
 }
@@ -76,10 +82,30 @@ function openPostgres(databaseUrl: string, options: DatabaseOptions): DatabaseHa
   // process; the query in flight fails on its own and the pool discards the broken client.
   const report = (error: Error) => options.onPoolError?.(error);
   pool.on('error', report);
-  pool.on('connect', (client) => client.on('error', report));
+  pool.on('connect', (client) => {
+    client.on('error', report);
+    if (options.preparedStatements ?? true) sendNamedStatements(client);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   pools.set(db, pool);
   return { db, dialect: 'postgres' };
+}
+
+/**
+ * Kysely's driver sends every query as `client.query(sql, parameters)`; a statement with a name
+ * (db/statement-names.ts) goes as `{ name, text, values }`, which pg prepares on this connection
+ * the first time and runs by name after that.
+ */
+function sendNamedStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const named = (text: unknown, values: unknown, ...rest: unknown[]): unknown => {
+    const name =
+      typeof text === 'string' && Array.isArray(values) ? statementNameOf(text) : undefined;
+    return name === undefined
+      ? query(text, values, ...rest)
+      : query({ name, text, values }, ...rest);
+  };
+  client.query = named as typeof client.query;
 }
 
 /** Reads the usage of the PostgreSQL pool behind db; null on SQLite, which has no pool. */

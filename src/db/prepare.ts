@@ -37,6 +37,7 @@ export async function openPreparedDatabase(
   const handle = openDatabase(config.databaseUrl, {
     ...options,
     poolSize: config.databasePoolSize,
+    preparedStatements: config.databasePreparedStatements,
   });
   try {
     return await withSchemaLock(handle, async (db) => {

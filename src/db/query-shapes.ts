@@ -1,4 +1,5 @@
 import type { Compilable, CompiledQuery } from 'kysely';
+import { nameStatement } from './statement-names.js';
 
 /** Stands in for a value while a query shape is compiled; `read` takes it from each call's values. */
 class Slot<V> {
@@ -30,6 +31,7 @@ export class QueryShapes<V, R> {
     let compiled = shapes.get(shape);
     if (compiled === undefined) {
       compiled = build().compile();
+      nameStatement(compiled.sql);
       shapes.set(shape, compiled);
       const oldest = shapes.keys().next();
       if (shapes.size > this.maxShapes && oldest.done !== true) shapes.delete(oldest.value);

@@ -1,4 +1,5 @@
 import type { CompiledQuery, Kysely } from 'kysely';
+import { nameStatement } from '../../db/statement-names.js';
 import { readCatalogVersion } from '../../db/catalog-version.js';
 import type { Dialect } from '../../db/database.js';
 import type { Database, MovieRow } from '../../db/schema.js';
@@ -101,6 +102,7 @@ function movieJsonByIdQuery(db: Db, dialect: Dialect): CompiledQuery<{ json: Buf
       .select(movieJsonBytes(dialect).as('json'))
       .where('movies.id', '=', 0)
       .compile();
+    nameStatement(compiled.sql);
     movieJsonByIdQueries.set(db, compiled);
   }
   return compiled;
