@@ -21,8 +21,17 @@ export class QueryShapes<V, R> {
 
   constructor(private readonly maxShapes = DEFAULT_MAX_SHAPES) {}
 
-  /** The query of this shape, with `values` in its slots; `build` makes it (with slots) once. */
-  queryFor(db: object, shape: string, values: V, build: () => Compilable<R>): CompiledQuery<R> {
+  /**
+   * The query of this shape, with `values` in its slots; `build` makes it (with slots) once.
+   * `named`: the shape may run as a named statement (db/statement-names.ts).
+   */
+  queryFor(
+    db: object,
+    shape: string,
+    values: V,
+    build: () => Compilable<R>,
+    named = true,
+  ): CompiledQuery<R> {
     let shapes = this.byDatabase.get(db);
     if (shapes === undefined) {
       shapes = new Map();
@@ -31,7 +40,7 @@ export class QueryShapes<V, R> {
     let compiled = shapes.get(shape);
     if (compiled === undefined) {
       compiled = build().compile();
-      nameStatement(compiled.sql);
+      if (named) nameStatement(compiled.sql);
       shapes.set(shape, compiled);
       const oldest = shapes.keys().next();
       if (shapes.size > this.maxShapes && oldest.done !== true) shapes.delete(oldest.value);

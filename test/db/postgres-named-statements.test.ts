@@ -53,6 +53,13 @@ describe(
       assert.ok(movieStatements.every(({ name }) => /^movie_catalog_\d+$/.test(name)));
       // Running them again prepared nothing more.
       assert.deepEqual(await preparedOn(named), prepared);
+      // A title search runs unnamed: a generic plan cannot see its LIKE pattern.
+      const search = await named.app.inject({
+        url: '/movies/?q=%D0%B9%D0%B5',
+        headers: namedHeaders,
+      });
+      assert.equal(search.statusCode, 200);
+      assert.deepEqual(await preparedOn(named), prepared);
       // The same answers from an instance that sends every statement unnamed.
       assert.deepEqual(await readCatalog(unnamed, unnamedHeaders), first);
     });

@@ -428,8 +428,14 @@ async function readJsonList(
   order: MovieOrder,
   values: ListValues,
 ): Promise<MovieJsonList> {
-  const query = listQueries.queryFor(db, shapeOf(kind, order, values), values, () =>
-    SELECTS[kind](db, dialect, order, slotsFor(values)),
+  // A title search stays unnamed: PostgreSQL's generic plan of a named statement cannot see the
+  // LIKE pattern, and for a common word at 1M movies it chose a parallel scan ten times slower.
+  const query = listQueries.queryFor(
+    db,
+    shapeOf(kind, order, values),
+    values,
+    () => SELECTS[kind](db, dialect, order, slotsFor(values)),
+    values.filters.title === undefined,
   );
   const { rows } = await db.executeQuery(query);
   const [row] = rows;
