@@ -20,6 +20,14 @@ export const COPY_PLAN: Readonly<Record<string, TablePlan>> = {
     copy: false,
     reason: 'transient login and registration counters that expire within minutes',
   },
+  movie_search: {
+    copy: false,
+    reason: "the search index, built by the target's triggers as movies arrive",
+  },
+  movie_search_vocabulary: {
+    copy: false,
+    reason: "the search index's words, kept by the target's triggers as movies arrive",
+  },
   movies_title_fts: {
     copy: false,
     reason: "SQLite's title search index, built from movies; PostgreSQL indexes titles itself",

@@ -16,6 +16,7 @@ import * as widenKeyColumns from './migrations/2026_11_27_006_widen_key_columns.
 import * as refreshGenerations from './migrations/2026_11_27_007_refresh_generations.js';
 import * as attemptCounters from './migrations/2026_11_27_008_attempt_counters.js';
 import * as catalogVersionsByResource from './migrations/2026_11_27_009_catalog_versions_by_resource.js';
+import * as searchIndex from './migrations/2026_12_07_010_search_index.js';
 import type { Database } from './schema.js';
 
 const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_27_007_refresh_generations': refreshGenerations,
   '2026_11_27_008_attempt_counters': attemptCounters,
   '2026_11_27_009_catalog_versions_by_resource': catalogVersionsByResource,
+  '2026_12_07_010_search_index': searchIndex,
 };
 
 export const MIGRATION_NAMES = Object.keys(migrations);

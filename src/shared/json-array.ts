@@ -7,7 +7,7 @@ const CLOSE = 0x5d; // ]
  * memory of its own (a small Buffer.concat can be a slice of a shared pool slab, which anything
  * keeping the array, such as a response cache, would pin).
  */
-function jsonArrayOf(values: readonly Uint8Array[]): Buffer {
+export function jsonArrayOf(values: readonly Uint8Array[]): Buffer {
   let length = 2 + Math.max(0, values.length - 1);
   for (const value of values) length += value.length;
   const array = Buffer.allocUnsafeSlow(length);

@@ -162,6 +162,13 @@ describe(
         const { access_token: token } = await login(ctx, 'админ', 'admin-password');
         const created = await ctx.api.as(token).post('/movies/', { title: 'After the move' });
         assert.equal(created.statusCode, 201);
+        // The target's search index holds the copied movies and the new one.
+        const found = async (search: string) =>
+          (await ctx.api.as(token).get(`/movies/?search=${encodeURIComponent(search)}`))
+            .json<{ id: number }[]>()
+            .map((movie) => movie.id);
+        assert.deepEqual(await found('без года'), [21]);
+        assert.deepEqual(await found('after move'), [22]);
         assert.equal(created.json<{ id: number }>().id, 22);
         const genre = await ctx.api.as(token).post('/genres/', { name: 'Новый' });
         assert.equal(genre.json<{ id: number }>().id, 19);

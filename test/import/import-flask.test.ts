@@ -7,6 +7,8 @@ import { after, describe, it } from 'node:test';
 import { buildApp } from '../../src/app.js';
 import { openDatabase } from '../../src/db/database.js';
 import { openPreparedDatabase } from '../../src/db/prepare.js';
+import { createMovieService } from '../../src/modules/movies/service.js';
+import { pageWindow } from '../../src/shared/paging.js';
 import { apiOf, testConfig } from '../helpers.js';
 import { runCli, tempDatabase } from '../process.js';
 import { openSqliteConnection } from '../../src/db/sqlite-connection.js';
@@ -124,6 +126,24 @@ describe('npm run cli -- import-flask', () => {
         await db.selectFrom('directors').select(['id', 'name']).orderBy('id').execute(),
         source.prepare('select id, name from director order by id').all(),
       );
+      // The search index followed the import: a title, and a director's surname.
+      const search = async (word: string) => {
+        const movies = createMovieService(
+          db,
+          env.DATABASE_URL?.startsWith('postgres') ? 'postgres' : 'sqlite',
+        );
+        const order = [{ key: 'id' as const, descending: false }];
+        const page = await movies.list(
+          { searchWords: [word] },
+          order,
+          pageWindow({}),
+          { count: true },
+          true,
+        );
+        return page.total;
+      };
+      assert.equal(await search('йеллоустоун'), 1);
+      assert.ok(((await search('тарантино')) ?? 0) > 0);
     } finally {
       source.close();
       await db.destroy();

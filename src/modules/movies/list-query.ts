@@ -15,6 +15,7 @@ import type { CursorValue } from '../../shared/keyset-cursor.js';
 import { textKeyOf } from '../../shared/text-key.js';
 import type { MovieFilters, MovieOrder } from './list-request.js';
 import { movieJson, movieJsonArray } from './movie-json.js';
+import { searchMatchCondition } from './search-plan.js';
 
 // One query for a movie list, in two paging modes: an offset page, and a keyset page behind a
 // cursor. Each builds the page's answers as JSON in the database; listMovies runs them.
@@ -60,11 +61,18 @@ export interface FilterValues {
   readonly genreId?: number;
   readonly year?: number;
   readonly title?: TitlePatterns;
+  /** The search index's condition (FTS5 query or tsquery) and the database it is written for. */
+  readonly search?: { readonly match: string; readonly dialect: Dialect };
 }
 
 export function filterValuesOf(dialect: Dialect, filters: MovieFilters): FilterValues {
-  const { directorId, genreId, year, titleContains } = filters;
-  const values = { directorId, genreId, year };
+  const { directorId, genreId, year, titleContains, searchMatch } = filters;
+  const values = {
+    directorId,
+    genreId,
+    year,
+    ...(searchMatch === undefined ? {} : { search: { match: searchMatch, dialect } }),
+  };
   if (titleContains === undefined || titleContains === '') return values;
   const needle = textKeyOf(titleContains);
   const sqlite = dialect === 'sqlite';
@@ -112,8 +120,9 @@ export function movieFilterCondition(
   onlyOrderedById: IdOnlyOrder | null,
   rowsNeeded: number,
 ): Expression<SqlBool> {
-  const { directorId, genreId, year, title } = filters;
+  const { directorId, genreId, year, title, search } = filters;
   const conditions: Expression<SqlBool>[] = [];
+  if (search !== undefined) conditions.push(searchMatchCondition(search.dialect, search.match));
   if (directorId !== undefined) conditions.push(eb('movies.director_id', '=', directorId));
   if (genreId !== undefined) conditions.push(eb('movies.genre_id', '=', genreId));
   if (year !== undefined) conditions.push(eb('movies.year', '=', year));
@@ -164,6 +173,9 @@ export function columnsDecidingList(filters: MovieFilters, order: MovieOrder): s
     filters.genreId !== undefined && 'genre_id',
     filters.year !== undefined && 'year',
     filters.titleContains !== undefined && filters.titleContains !== '' && 'title_key',
+    ...(filters.searchWords === undefined
+      ? []
+      : ['title_key', 'description', 'director_id', 'genre_id']),
   ];
   const ordered = order.map(
     ({ key }) => key !== 'id' && COLUMN_BY_KEY[key].slice('movies.'.length),
@@ -379,7 +391,7 @@ const slot = <T>(read: (values: ListValues) => unknown): T => slotOf<ListValues,
 /** The values as slots: the same query shape, whatever the values. */
 function slotsFor(values: ListValues): ListValues {
   const { filters, cursor } = values;
-  const { directorId, genreId, year, title } = filters;
+  const { directorId, genreId, year, title, search } = filters;
   const slotIf = <T>(value: T | undefined, read: (values: ListValues) => unknown) =>
     value === undefined ? undefined : slot<T>(read);
   return {
@@ -391,6 +403,10 @@ function slotsFor(values: ListValues): ListValues {
         like: slot<string>((v) => v.filters.title?.like),
         glob: slotIf(title.glob, (v) => v.filters.title?.glob),
         sqlite: title.sqlite,
+      },
+      search: search && {
+        match: slot<string>((v) => v.filters.search?.match),
+        dialect: search.dialect,
       },
     },
     limit: slot<number>((v) => v.limit),
@@ -415,6 +431,7 @@ function shapeOf(kind: ListKind, order: MovieOrder, values: ListValues): string 
     order,
     present,
     filters.title !== undefined,
+    filters.search !== undefined,
     cursor?.value === null,
   ]);
 }
@@ -435,7 +452,7 @@ async function readJsonList(
     shapeOf(kind, order, values),
     values,
     () => SELECTS[kind](db, dialect, order, slotsFor(values)),
-    values.filters.title === undefined,
+    values.filters.title === undefined && values.filters.search === undefined,
   );
   const { rows } = await db.executeQuery(query);
   const [row] = rows;

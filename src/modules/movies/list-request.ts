@@ -1,3 +1,5 @@
+import { validationError } from '../../errors.js';
+import { MAX_SEARCH_WORDS, searchWordsOf } from '../../shared/search-words.js';
 import type { MovieListQuery } from './schemas.js';
 
 /** What a movie list asks for, as the routes translate it from the query string. */
@@ -6,6 +8,10 @@ export interface MovieFilters {
   genreId?: number;
   year?: number;
   titleContains?: string;
+  /** The words of `search`, folded as the search index holds words. */
+  searchWords?: readonly string[];
+  /** `search` as a condition of the search index: set by the service from the words. */
+  searchMatch?: string;
 }
 
 export type MovieOrder = { key: 'id' | 'year' | 'rating' | 'title'; descending: boolean }[];
@@ -14,6 +20,18 @@ export type MovieOrder = { key: 'id' | 'year' | 'rating' | 'title'; descending: 
 export interface MovieListParams {
   readonly filters: MovieFilters;
   readonly order: MovieOrder;
+  /** A search without `sort` or `status`: best matches first, then by id. */
+  readonly byRelevance: boolean;
+}
+
+function searchWordsIn(search: string | undefined): readonly string[] | undefined {
+  if (search === undefined) return undefined;
+  const words = searchWordsOf(search);
+  if (words.length === 0) throw validationError({ search: 'must hold a letter or a digit' });
+  if (words.length > MAX_SEARCH_WORDS) {
+    throw validationError({ search: `may hold at most ${MAX_SEARCH_WORDS} words` });
+  }
+  return words;
 }
 
 // Every order ends with the id, so that equal keys still have one order a cursor can resume.
@@ -38,13 +56,17 @@ function orderOf(query: MovieListQuery): MovieOrder {
 }
 
 export function movieListParamsOf(query: MovieListQuery): MovieListParams {
+  const searchWords = searchWordsIn(query.search);
   return {
     filters: {
       directorId: query.director_id,
       genreId: query.genre_id,
       year: query.year,
       titleContains: query.q,
+      searchWords,
     },
     order: orderOf(query),
+    byRelevance:
+      searchWords !== undefined && query.sort === undefined && query.status === undefined,
   };
 }

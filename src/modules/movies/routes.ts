@@ -50,8 +50,8 @@ export const movieRoutes: FastifyPluginAsync<MovieRoutesOptions> = async (
     },
     handler: async (request, reply) => {
       const window = pageWindow(request.query);
-      const { filters, order } = movieListParamsOf(request.query);
-      const page = await service.list(filters, order, window, listOptionsOf(request));
+      const { filters, order, byRelevance } = movieListParamsOf(request.query);
+      const page = await service.list(filters, order, window, listOptionsOf(request), byRelevance);
       request.catalogMovieScope = page.scope;
       setPageHeaders(request, reply, page, window);
       return sendJsonBytes(reply, page.json);

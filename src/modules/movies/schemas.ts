@@ -75,6 +75,14 @@ export const MovieListQuery = Type.Object({
   q: Type.Optional(
     Type.String({ maxLength: title.max, description: 'Case-insensitive part of the title' }),
   ),
+  search: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description:
+        'Words to find in the title, description, director or genre: each as a word, a prefix, or with one typo in words of 5 letters or more; best matches first unless sort or status is given',
+    }),
+  ),
   status: Type.Optional(Type.Literal('new', { description: 'Newest first' })),
   sort: Type.Optional(
     StringEnum(

@@ -16,6 +16,8 @@ import {
 import { isHttpUrl } from '../../shared/http-url.js';
 import { jsonArrayHead } from '../../shared/json-array.js';
 import * as repo from './repository.js';
+import { searchPlanOf } from './search-plan.js';
+import { moviesJsonByIds, searchIds } from './search-list.js';
 import type { Movie, MovieCreate, MoviePatch, MovieReplace } from './schemas.js';
 
 type MovieInput = Partial<repo.MovieFields>;
@@ -33,6 +35,11 @@ const CURSOR_KIND_BY_KEY: Record<repo.MovieOrder[number]['key'], CursorValueKind
   rating: 'number-or-null',
   title: 'text',
 };
+
+// A search in relevance order pages by position: its cursor holds the rows read so far.
+const SEARCH_CURSOR: CursorKey[] = [{ name: 'search', kind: 'id' }];
+/** Rows of a search answer a page may reach, as search engines bound deep paging. */
+export const SEARCH_WINDOW = 10_000;
 
 const cursorKeysOf = (order: repo.MovieOrder): CursorKey[] =>
   order.map(({ key, descending }) => ({
@@ -98,11 +105,41 @@ export function createMovieService(db: Kysely<Database>, dialect: Dialect) {
     answerReads: repo.MOVIE_ANSWER_READS,
 
     async list(
-      filters: repo.MovieFilters,
+      requested: repo.MovieFilters,
       order: repo.MovieOrder,
       window: PageWindow,
       options: ListOptions,
+      byRelevance = false,
     ): Promise<MovieJsonPage> {
+      const words = requested.searchWords;
+      const plan = words === undefined ? undefined : await searchPlanOf(db, dialect, words);
+      const filters = plan === undefined ? requested : { ...requested, searchMatch: plan.all };
+      const total = options.count ? await repo.countMovies(db, dialect, filters) : undefined;
+      const scopeOf = (ids: number[]) => ({
+        ids,
+        columns: repo.columnsDecidingList(filters, order),
+      });
+      if (plan !== undefined && byRelevance) {
+        const start =
+          window.after === undefined
+            ? window.offset
+            : Number(decodeCursor(window.after, SEARCH_CURSOR)[0]);
+        if (start + window.limit > SEARCH_WINDOW) {
+          throw validationError({
+            page: `a search answer can be paged through its first ${SEARCH_WINDOW} rows; narrow the search`,
+          });
+        }
+        const ids = await searchIds(db, dialect, plan, filters, start, window.limit + 1);
+        const list = await moviesJsonByIds(db, dialect, ids);
+        const cursorOf = () => encodeCursor(SEARCH_CURSOR, [start + window.limit]);
+        const { items, ...page } = toPage(list.entries, window, cursorOf, total);
+        const lengths = list.entries.map(([byteLength]) => byteLength);
+        return {
+          ...page,
+          scope: scopeOf(items.map(([, id]) => id)),
+          json: jsonArrayHead(list.json, lengths, items.length),
+        };
+      }
       const keys = cursorKeysOf(order);
       const after = window.after === undefined ? undefined : decodeCursor(window.after, keys);
       const list = await repo.listMovies(db, dialect, filters, order, {
@@ -110,17 +147,16 @@ export function createMovieService(db: Kysely<Database>, dialect: Dialect) {
         limit: window.limit + 1,
         after,
       });
-      const total = options.count ? await repo.countMovies(db, dialect, filters) : undefined;
       const cursorOf = (last: repo.MovieListEntry) =>
         encodeCursor(keys, repo.cursorValuesOf(last, order));
       const { entries } = list;
       const { items, ...page } = toPage(entries, window, cursorOf, total);
       const lengths = entries.map(([byteLength]) => byteLength);
-      const scope = {
-        ids: items.map(([, id]) => id),
-        columns: repo.columnsDecidingList(filters, order),
+      return {
+        ...page,
+        scope: scopeOf(items.map(([, id]) => id)),
+        json: jsonArrayHead(list.json, lengths, items.length),
       };
-      return { ...page, scope, json: jsonArrayHead(list.json, lengths, items.length) };
     },
 
     /** The movie's answer as JSON bytes. */

@@ -1,0 +1,150 @@
+// Search at scale (issue 23): GET /movies/?search= on a catalog of generated movies, on SQLite or
+// PostgreSQL. Reports the time the migration takes to build the search index for the movies
+// already there, the index's size, and wrk's latency at 8 connections for one-word, two-word,
+// prefix and typo searches, response cache off.
+//
+//   npx tsx bench/search.ts                                  (SQLite, a temporary file)
+//   DATABASE_URL=postgres://…/<empty database> npx tsx bench/search.ts
+//   BENCH_SCALE_MOVIES=100000 BENCH_SECONDS=5 …              (fewer movies, longer runs)
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { loadConfig } from '../src/config.js';
+import { openPreparedDatabase } from '../src/db/prepare.js';
+import * as searchIndex from '../src/db/migrations/2026_12_07_010_search_index.js';
+import { generateMovies } from './generate-movies.js';
+import { table } from './measure.js';
+import { peakRssMb, runToEnd } from './processes.js';
+import { folder, login, SECONDS, serviceEnv, startService } from './service.js';
+import { measure } from './wrk.js';
+
+const MOVIES = Number(process.env.BENCH_SCALE_MOVIES ?? 1_000_000);
+const databaseUrl = process.env.DATABASE_URL ?? `sqlite:${join(folder, 'search.db')}`;
+const postgres = databaseUrl.startsWith('postgres');
+
+// Generated titles are "фильм <n> <one of 12 words> <12 hex digits>", description "Generated".
+const CASES: { name: string; searches: string[] }[] = [
+  { name: 'one word, in 1 of 12 titles', searches: ['ветер', 'дорога', 'звезда', 'огонь'] },
+  { name: 'one word, in every title', searches: ['фильм'] },
+  { name: 'one word, in one title', searches: ['123457', '999001', '500500', '77777'] },
+  { name: 'two words', searches: ['фильм ветер', 'ночь 4242', 'звезда море', 'огонь 1000'] },
+  { name: 'prefix', searches: ['вет', 'доро', 'зв', 'ф', '12345'] },
+  { name: 'one typo', searches: ['ветир', 'дорогп', 'звзеда', 'огонья'] },
+  { name: 'typo + word', searches: ['ветир 31337', 'фильм звзеда'] },
+  { name: 'no match', searches: ['шоушенк', 'qwerty'] },
+];
+
+async function indexFigures(): Promise<string[]> {
+  const config = loadConfig({ DATABASE_URL: databaseUrl, JWT_SECRET: 'x'.repeat(40) });
+  const database = await openPreparedDatabase(config);
+  const { db } = database;
+  try {
+    // The migration's own work on the movies already there: drop the index, build it again.
+    await searchIndex.down(db);
+    const start = Date.now();
+    await searchIndex.up(db);
+    const buildSeconds = (Date.now() - start) / 1000;
+    let bytes: number;
+    let movieBytes: number;
+    if (postgres) {
+      await sql`analyze movie_search`.execute(db);
+      const { rows } = await sql<{ search: string; movies: string }>`select
+        pg_total_relation_size('movie_search') + pg_total_relation_size('movie_search_vocabulary') as search,
+        pg_total_relation_size('movies') as movies`.execute(db);
+      bytes = Number(rows[0]?.search);
+      movieBytes = Number(rows[0]?.movies);
+    } else {
+      const { rows } = await sql<{ search: number; movies: number }>`select
+        (select sum(pgsize) from dbstat where name like 'movie_search%') as search,
+        (select sum(pgsize) from dbstat where name = 'movies' or name like 'sqlite_autoindex_movies%'
+          or name like 'movies_%' and name not like 'movies_title_fts%') as movies`.execute(db);
+      bytes = Number(rows[0]?.search);
+      movieBytes = Number(rows[0]?.movies);
+    }
+    const mb = (n: number) => (n / 1024 / 1024).toFixed(0);
+    return [
+      `- index build for ${MOVIES.toLocaleString('en')} movies (migration 010's up): ${buildSeconds.toFixed(1)} s`,
+      `- index size: ${mb(bytes)} MB (the movies table and its indexes: ${mb(movieBytes)} MB)`,
+    ];
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function main(): Promise<void> {
+  await runToEnd('npm', ['run', 'build', '--silent'], { ...process.env } as Record<string, string>);
+  const generated = Date.now();
+  await generateMovies(databaseUrl, MOVIES);
+  const lines = [
+    `### Search, ${postgres ? 'PostgreSQL' : 'SQLite'}, ${MOVIES.toLocaleString('en')} movies`,
+    '',
+    `- generating the movies, search index kept by triggers: ${((Date.now() - generated) / 1000).toFixed(1)} s`,
+    ...(await indexFigures()),
+  ];
+  const env = { ...serviceEnv, DATABASE_URL: databaseUrl, RESPONSE_CACHE_MB: '0' };
+  const credentials = { username: 'search-reader', password: 'search-reader-password' };
+  await runToEnd(
+    process.execPath,
+    [
+      'dist/cli/main.js',
+      'create-user',
+      '--username',
+      credentials.username,
+      '--password',
+      credentials.password,
+    ],
+    env,
+  );
+  const service = await startService(env);
+  const rows: (string | number)[][] = [];
+  try {
+    const token = await login(service.url, credentials);
+    for (const { name, searches } of CASES) {
+      const result = await measure(
+        service.url,
+        {
+          name,
+          connections: 8,
+          headers: { authorization: `Bearer ${token}` },
+          requests: searches.map((search) => ({
+            method: 'GET',
+            path: `/movies/?search=${encodeURIComponent(search)}&per_page=12`,
+          })),
+        },
+        SECONDS,
+      );
+      rows.push([
+        name,
+        searches.join(', '),
+        result.rps,
+        result.p50,
+        result.p99,
+        result.refused + result.errors,
+        result.p99 < 30 ? 'met' : 'NOT met',
+      ]);
+      console.log(`  ${name}: ${result.rps} req/s, p99 ${result.p99} ms`);
+    }
+    lines.push(`- server peak RSS: ${peakRssMb(service.child.pid ?? 0)} MB`);
+  } finally {
+    service.child.kill();
+  }
+  console.log(
+    [
+      ...lines,
+      '',
+      table(
+        [
+          'case (8 connections, cache off)',
+          'searches',
+          'req/s',
+          'p50 ms',
+          'p99 ms',
+          'errors',
+          'p99 < 30 ms',
+        ],
+        rows,
+      ),
+    ].join('\n'),
+  );
+}
+
+await main();

@@ -1,0 +1,140 @@
+import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import type { Dialect } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
+import { oneTypoVariants, TYPO_MAX_LENGTH, TYPO_MIN_LENGTH } from '../../shared/search-words.js';
+
+// A search as the search index answers it (migration 010: FTS5 on SQLite, a tsvector with GIN on
+// PostgreSQL). Each word of a search matches a movie in one of nine classes, best first:
+//
+//   0 title, exact    1 title, prefix    2 title, typo
+//   3 people, exact   4 people, prefix   5 people, typo     (people: the director's and genre's names)
+//   6 description, …  7 …                8 …
+//
+// A movie's class is the worst of its words' best classes: tier c holds the movies whose every
+// word matches at class c or better, less those of tier c - 1. Relevance order is by tier, then id.
+
+/** The fields of the index, in rank order, as FTS5 columns and tsvector weights name them. */
+const FIELDS = [
+  { column: 'title', weight: 'A' },
+  { column: 'people', weight: 'B' },
+  { column: 'description', weight: 'C' },
+] as const;
+
+const KINDS = 3;
+export const CLASSES = FIELDS.length * KINDS;
+
+/** One term of the index a word may match: exactly, or as the prefix of indexed words. */
+interface Atom {
+  readonly field: number;
+  readonly term: string;
+  readonly prefix: boolean;
+}
+
+/** A word as the index may match it: its typo variants present in the index. */
+interface ResolvedWord {
+  readonly word: string;
+  readonly typos: readonly string[];
+}
+
+/** The search as index conditions: one for each tier that can hold movies, and one for all. */
+export interface SearchPlan {
+  /** Condition texts in rank order (FTS5 query syntax, or tsquery), empty tiers left out. */
+  readonly tiers: readonly string[];
+  /** Every movie the search matches, whatever its class. */
+  readonly all: string;
+}
+
+/** The atoms a word matches at class c or better (a prefix atom covers its exact one). */
+function atomsUpTo(word: ResolvedWord, c: number): Atom[] {
+  const atoms: Atom[] = [];
+  for (let field = 0; field < FIELDS.length; field += 1) {
+    const best = field * KINDS;
+    if (best > c) break;
+    const kinds = c - best + 1; // kinds of this field within class c: 1, 2 or 3
+    atoms.push({ field, term: word.word, prefix: kinds >= 2 });
+    if (kinds >= 3) for (const term of word.typos) atoms.push({ field, term, prefix: false });
+  }
+  return atoms;
+}
+
+interface Syntax {
+  atom(atom: Atom): string;
+  or(parts: string[]): string;
+  and(parts: string[]): string;
+  andNot(left: string, right: string): string;
+}
+
+// Terms hold letters and digits only (search-words.ts), so quoting them needs no escapes.
+const FTS5: Syntax = {
+  atom: ({ field, term, prefix }) => `{${FIELDS[field]?.column}} : "${term}"${prefix ? ' *' : ''}`,
+  or: (parts) => `(${parts.join(' OR ')})`,
+  and: (parts) => `(${parts.join(' AND ')})`,
+  andNot: (left, right) => `${left} NOT ${right}`,
+};
+
+const TSQUERY: Syntax = {
+  atom: ({ field, term, prefix }) => `'${term}':${prefix ? '*' : ''}${FIELDS[field]?.weight}`,
+  or: (parts) => `(${parts.join(' | ')})`,
+  and: (parts) => `(${parts.join(' & ')})`,
+  andNot: (left, right) => `${left} & !${right}`,
+};
+
+/** The plan of resolved words in one syntax: a tier only where some word gains atoms. */
+export function planOf(words: readonly ResolvedWord[], dialect: Dialect): SearchPlan {
+  const syntax = dialect === 'sqlite' ? FTS5 : TSQUERY;
+  const upTo = (c: number) =>
+    syntax.and(words.map((word) => syntax.or(atomsUpTo(word, c).map(syntax.atom))));
+  const tiers: string[] = [];
+  // A class where no word gains an atom holds no movie the classes before it do not.
+  for (let c = 0; c < CLASSES; c += 1) {
+    const condition = upTo(c);
+    if (c === 0) tiers.push(condition);
+    else if (condition !== upTo(c - 1)) tiers.push(syntax.andNot(condition, upTo(c - 1)));
+  }
+  return { tiers, all: upTo(CLASSES - 1) };
+}
+
+/** The typo variants of each word that are words of the index. */
+async function indexedTypos(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  words: readonly string[],
+): Promise<ResolvedWord[]> {
+  const variants = new Map<string, string[]>();
+  for (const word of words) {
+    const length = [...word].length;
+    if (length >= TYPO_MIN_LENGTH && length <= TYPO_MAX_LENGTH) {
+      variants.set(word, oneTypoVariants(word));
+    }
+  }
+  const asked = [...new Set([...variants.values()].flat())];
+  let found = new Set<string>();
+  if (asked.length > 0) {
+    const { rows } =
+      dialect === 'sqlite'
+        ? await sql<{ term: string }>`select term from movie_search_vocabulary
+            where term in (select value from json_each(${JSON.stringify(asked)}))`.execute(db)
+        : await sql<{ term: string }>`select term from movie_search_vocabulary
+            where term = any(${asked}::text[])`.execute(db);
+    found = new Set(rows.map((row) => row.term));
+  }
+  return words.map((word) => ({
+    word,
+    typos: (variants.get(word) ?? []).filter((variant) => found.has(variant)).sort(),
+  }));
+}
+
+export async function searchPlanOf(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  words: readonly string[],
+): Promise<SearchPlan> {
+  return planOf(await indexedTypos(db, dialect, words), dialect);
+}
+
+/** Movies matching an index condition, as a condition on movies.id (lists in another order). */
+export function searchMatchCondition(dialect: Dialect, match: string): Expression<SqlBool> {
+  return dialect === 'sqlite'
+    ? sql<SqlBool>`movies.id in (select rowid from movie_search where movie_search match +${match})`
+    : sql<SqlBool>`movies.id in (select movie_id from movie_search where document @@ ${match}::tsquery)`;
+}
