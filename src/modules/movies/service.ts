@@ -16,7 +16,7 @@ import {
 import { isHttpUrl } from '../../shared/http-url.js';
 import { jsonArrayHead } from '../../shared/json-array.js';
 import * as repo from './repository.js';
-import { searchPlanOf } from './search-plan.js';
+import { Search } from './search-plan.js';
 import { moviesJsonByIds, searchIds } from './search-list.js';
 import type { Movie, MovieCreate, MoviePatch, MovieReplace } from './schemas.js';
 
@@ -112,14 +112,18 @@ export function createMovieService(db: Kysely<Database>, dialect: Dialect) {
       byRelevance = false,
     ): Promise<MovieJsonPage> {
       const words = requested.searchWords;
-      const plan = words === undefined ? undefined : await searchPlanOf(db, dialect, words);
-      const filters = plan === undefined ? requested : { ...requested, searchMatch: plan.all };
+      const search = words === undefined ? undefined : new Search(db, dialect, words);
+      // The whole search as one condition: for a count, or for the matches in another order.
+      const needsAll = search !== undefined && (options.count || !byRelevance);
+      const filters = needsAll
+        ? { ...requested, searchMatch: (await search.plan()).all }
+        : requested;
       const total = options.count ? await repo.countMovies(db, dialect, filters) : undefined;
       const scopeOf = (ids: number[]) => ({
         ids,
         columns: repo.columnsDecidingList(filters, order),
       });
-      if (plan !== undefined && byRelevance) {
+      if (search !== undefined && byRelevance) {
         const start =
           window.after === undefined
             ? window.offset
@@ -129,7 +133,7 @@ export function createMovieService(db: Kysely<Database>, dialect: Dialect) {
             page: `a search answer can be paged through its first ${SEARCH_WINDOW} rows; narrow the search`,
           });
         }
-        const ids = await searchIds(db, dialect, plan, filters, start, window.limit + 1);
+        const ids = await searchIds(db, dialect, search, filters, start, window.limit + 1);
         const list = await moviesJsonByIds(db, dialect, ids);
         const cursorOf = () => encodeCursor(SEARCH_CURSOR, [start + window.limit]);
         const { items, ...page } = toPage(list.entries, window, cursorOf, total);
