@@ -9,14 +9,19 @@ export const CHROMIUM_FLAGS = [
   '--disable-background-networking',
 ];
 
+// Йеллоустоун with one letter left out.
+const SEARCH = 'йелоустоун';
+
 export interface DocsCheck {
   readonly status: string;
   readonly showsDemoTitle: boolean;
+  /** The request Swagger UI sent carried the search typed into its `search` field. */
+  readonly searched: boolean;
 }
 
 /**
  * Opens /docs in Chromium, authorizes with an access token, runs "Try it out" on GET /movies/
- * and reads the response the page shows.
+ * with a search typed in with a typo ("йелоустоун") and reads the response the page shows.
  */
 export async function checkDocsPage(
   baseUrl: string,
@@ -41,16 +46,19 @@ export async function checkDocsPage(
     const operation = page.locator('#operations-movies-get_movies_');
     await operation.locator('.opblock-summary').click();
     await operation.locator('button.try-out__btn').click();
+    await operation.locator('tr[data-param-name="search"] input').fill(SEARCH);
     await operation.locator('button.execute').click();
     const responses = operation.locator('.live-responses-table');
     const status = responses.locator('.response .response-col_status').first();
     await status.waitFor();
     const shown = (await responses.textContent()) ?? '';
+    const requestUrl = (await operation.locator('.request-url').textContent()) ?? '';
     await operation.scrollIntoViewIfNeeded();
     await page.screenshot({ path: screenshotPath });
     return {
       status: ((await status.textContent()) ?? '').trim(),
       showsDemoTitle: shown.includes('Йеллоустоун'),
+      searched: decodeURIComponent(requestUrl).includes(`search=${SEARCH}`),
     };
   } finally {
     await browser.close();

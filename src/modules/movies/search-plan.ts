@@ -113,6 +113,8 @@ export function planOf(words: readonly ResolvedWord[], dialect: Dialect): Search
 
 // Above every character: a word's prefix range ends before word + this (UTF-8 and code point
 // order alike, as SQLite and PostgreSQL's "C" collation compare).
+const DIGIT = /[0-9]/;
+
 const AFTER_ALL = '\u{10ffff}';
 
 /**
@@ -145,8 +147,10 @@ async function withTypos(
 ): Promise<ResolvedWord[]> {
   const variants = new Map<string, string[]>();
   for (const { word } of resolved) {
-    const length = [...word].length;
-    if (length >= TYPO_MIN_LENGTH && length <= TYPO_MAX_LENGTH) {
+    // Letters, as the contract counts them: a number has none, and gets no typos (12345 is
+    // another film's number, not a typo of 12346).
+    const letters = [...word].filter((char) => !DIGIT.test(char)).length;
+    if (letters >= TYPO_MIN_LENGTH && [...word].length <= TYPO_MAX_LENGTH) {
       variants.set(word, oneTypoVariants(word));
     }
   }

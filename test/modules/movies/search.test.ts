@@ -46,6 +46,7 @@ before(async () => {
     ['amelie', { title: 'Amélie', description: 'Le Fabuleux Destin d’Amélie Poulain' }],
     ['elki', { title: 'Ёлки', year: 2010 }],
     ['green', { title: 'The Green Mile', director_id: ids.darabont, genre_id: ids.drama }],
+    ['agent', { title: 'Agent 31337' }],
   ];
   for (const [key, body] of movies) ids[key] = await create('/movies/', body);
 });
@@ -69,6 +70,10 @@ describe('Search: what matches', () => {
     // "mile" is 4 letters: "mule" is another word, not a typo of it.
     assert.deepEqual(await titles('mule'), []);
     assert.deepEqual(await titles('shawshenkk'), []);
+    // Digits are not letters: a number matches as itself or a prefix, never with a typo.
+    assert.deepEqual(await titles('31337'), ['Agent 31337']);
+    assert.deepEqual(await titles('3133'), ['Agent 31337']);
+    assert.deepEqual(await titles('31338'), []);
   });
 
   it('When several words are typed, then every one must match, in any field', async () => {
