@@ -9,7 +9,7 @@ import { mainCases, mixedCase } from './main-job.js';
 import { phasesCase } from './phases.js';
 import { runToEnd } from './processes.js';
 import { scaleCase } from './scale-job.js';
-import { folder, SECONDS, serviceEnv, users } from './service.js';
+import { createUser, folder, SECONDS, serviceEnv, users } from './service.js';
 import { soakCase } from './soak-job.js';
 import { uncachedCases } from './uncached-job.js';
 import { wrkPath } from './wrk.js';
@@ -29,21 +29,8 @@ async function main(): Promise<void> {
   // Before anything is built: where wrk is missing and cannot be installed, say so at once.
   wrkPath();
   await runToEnd('npm', ['run', 'build', '--silent'], { ...process.env } as Record<string, string>);
-  for (const [role, credentials] of Object.entries(users)) {
-    const args = [
-      'dist/cli/main.js',
-      'create-user',
-      '--username',
-      credentials.username,
-      '--password',
-      credentials.password,
-    ];
-    await runToEnd(
-      process.execPath,
-      role === 'admin' ? [...args, '--role', 'admin'] : args,
-      serviceEnv,
-    );
-  }
+  await createUser(serviceEnv, users.user);
+  await createUser(serviceEnv, users.admin, 'admin');
   if (SOAK) {
     await soakCase(report);
     writeReport(report);

@@ -2,9 +2,9 @@
 import { table } from './measure.js';
 import { explainScaleQueries } from './plans.js';
 import { generateMovies } from './generate-movies.js';
-import { peakRssMb, runToEnd } from './processes.js';
+import { peakRssMb } from './processes.js';
 import { SCALE_QUERIES } from './scale-queries.js';
-import { login, SECONDS, serviceEnv, startService } from './service.js';
+import { createUser, login, SECONDS, serviceEnv, startService } from './service.js';
 import { measure, type LoadCase } from './wrk.js';
 
 const SCALE_MOVIES = Number(process.env.BENCH_SCALE_MOVIES ?? 1_000_000);
@@ -15,24 +15,11 @@ export async function scaleCase(databaseUrl: string, label: string): Promise<str
   // Unknown parameters no longer change the cache key, so the cache is switched off instead:
   // every answer comes from the database.
   const env = { ...serviceEnv, DATABASE_URL: databaseUrl, RESPONSE_CACHE_MB: '0' };
-  await runToEnd(
-    process.execPath,
-    [
-      'dist/cli/main.js',
-      'create-user',
-      '--username',
-      'scale-reader',
-      '--password',
-      'scale-reader-password',
-    ],
-    env,
-  );
+  const credentials = { username: 'scale-reader', password: 'scale-reader-password' };
+  await createUser(env, credentials);
   const service = await startService(env);
   try {
-    const token = await login(service.url, {
-      username: 'scale-reader',
-      password: 'scale-reader-password',
-    });
+    const token = await login(service.url, credentials);
     let seed = 42;
     const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
     const rows: (string | number)[][] = [];

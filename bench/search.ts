@@ -14,7 +14,7 @@ import * as searchIndex from '../src/db/migrations/2026_12_07_010_search_index.j
 import { generateMovies } from './generate-movies.js';
 import { table } from './measure.js';
 import { peakRssMb, runToEnd } from './processes.js';
-import { folder, login, SECONDS, serviceEnv, startService } from './service.js';
+import { createUser, folder, login, SECONDS, serviceEnv, startService } from './service.js';
 import { measure } from './wrk.js';
 
 const MOVIES = Number(process.env.BENCH_SCALE_MOVIES ?? 1_000_000);
@@ -85,18 +85,7 @@ async function main(): Promise<void> {
   ];
   const env = { ...serviceEnv, DATABASE_URL: databaseUrl, RESPONSE_CACHE_MB: '0' };
   const credentials = { username: 'search-reader', password: 'search-reader-password' };
-  await runToEnd(
-    process.execPath,
-    [
-      'dist/cli/main.js',
-      'create-user',
-      '--username',
-      credentials.username,
-      '--password',
-      credentials.password,
-    ],
-    env,
-  );
+  await createUser(env, credentials);
   const service = await startService(env);
   const rows: (string | number)[][] = [];
   try {

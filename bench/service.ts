@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startListening } from './processes.js';
+import { runToEnd, startListening } from './processes.js';
 
 export const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 export const folder = mkdtempSync(join(tmpdir(), 'movies-bench-'));
@@ -47,4 +47,18 @@ export async function login(
   });
   if (response.status !== 201) throw new Error(`login failed: ${response.status}`);
   return ((await response.json()) as { access_token: string }).access_token;
+}
+
+/** A user made with the service's own CLI (dist/, so run `npm run build` first). */
+export function createUser(
+  env: Record<string, string>,
+  credentials: { username: string; password: string },
+  role: 'user' | 'admin' = 'user',
+): Promise<unknown> {
+  const args = ['dist/cli/main.js', 'create-user', '--username', credentials.username];
+  return runToEnd(
+    process.execPath,
+    [...args, '--password', credentials.password, ...(role === 'admin' ? ['--role', 'admin'] : [])],
+    env,
+  );
 }

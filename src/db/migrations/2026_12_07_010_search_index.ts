@@ -22,6 +22,12 @@ const LOWER = 'абвгдежзиклмнопрстуфхцчшщъыьэюяѐ�
 const fold = (text: string) =>
   `replace(replace(replace(replace(${text}, 'ё', 'е'), 'Ё', 'Е'), 'й', 'и'), 'Й', 'И')`;
 
+// The tables whose names a movie's index row holds, and the movie column naming a row of each.
+const NAMED = [
+  ['directors', 'director_id'],
+  ['genres', 'genre_id'],
+] as const;
+
 const sqlitePeople = (movie: string) =>
   `coalesce((select name from directors where id = ${movie}.director_id), '') || ' ' ||
    coalesce((select name from genres where id = ${movie}.genre_id), '')`;
@@ -66,10 +72,7 @@ async function upSqlite(db: AnyDb): Promise<void> {
        delete from movie_search where rowid = old.id; end`,
     )
     .execute(db);
-  for (const [table, column] of [
-    ['directors', 'director_id'],
-    ['genres', 'genre_id'],
-  ] as const) {
+  for (const [table, column] of NAMED) {
     await sql
       .raw(
         `create trigger movie_search_${table}_rename after update of name on ${table}
@@ -137,10 +140,7 @@ async function upPostgres(db: AnyDb): Promise<void> {
     director_id, genre_id on movies for each row execute function movie_search_refresh_movie()`.execute(
     db,
   );
-  for (const [table, column] of [
-    ['directors', 'director_id'],
-    ['genres', 'genre_id'],
-  ] as const) {
+  for (const [table, column] of NAMED) {
     await sql
       .raw(
         `create function movie_search_refresh_${table}() returns trigger language plpgsql as $$

@@ -101,6 +101,40 @@ export function createMovieService(db: Kysely<Database>, dialect: Dialect) {
     return translateRaces(() => repo.updateMovie(db, id, fields));
   }
 
+  /** A window of the list in its order, one row more than the page, and the next cursor. */
+  async function readInOrder(
+    filters: repo.MovieFilters,
+    order: repo.MovieOrder,
+    window: PageWindow,
+  ) {
+    const keys = cursorKeysOf(order);
+    const after = window.after === undefined ? undefined : decodeCursor(window.after, keys);
+    const list = await repo.listMovies(db, dialect, filters, order, {
+      offset: window.offset,
+      limit: window.limit + 1,
+      after,
+    });
+    const cursorOf = (last: repo.MovieListEntry) =>
+      encodeCursor(keys, repo.cursorValuesOf(last, order));
+    return { list, cursorOf };
+  }
+
+  /** The same for a search in relevance order, paged by position. */
+  async function readByRelevance(search: Search, filters: repo.MovieFilters, window: PageWindow) {
+    const start =
+      window.after === undefined
+        ? window.offset
+        : Number(decodeCursor(window.after, SEARCH_CURSOR)[0]);
+    if (start + window.limit > SEARCH_WINDOW) {
+      throw validationError({
+        page: `a search answer can be paged through its first ${SEARCH_WINDOW} rows; narrow the search`,
+      });
+    }
+    const ids = await searchIds(db, dialect, search, filters, start, window.limit + 1);
+    const list = await moviesJsonByIds(db, dialect, ids);
+    return { list, cursorOf: () => encodeCursor(SEARCH_CURSOR, [start + window.limit]) };
+  }
+
   return {
     answerReads: repo.MOVIE_ANSWER_READS,
 
@@ -119,48 +153,17 @@ export function createMovieService(db: Kysely<Database>, dialect: Dialect) {
         ? { ...requested, searchMatch: (await search.plan()).all }
         : requested;
       const total = options.count ? await repo.countMovies(db, dialect, filters) : undefined;
-      const scopeOf = (ids: number[]) => ({
-        ids,
+      const { list, cursorOf } =
+        search !== undefined && byRelevance
+          ? await readByRelevance(search, filters, window)
+          : await readInOrder(filters, order, window);
+      const { items, ...page } = toPage(list.entries, window, cursorOf, total);
+      const lengths = list.entries.map(([byteLength]) => byteLength);
+      const scope = {
+        ids: items.map(([, id]) => id),
         columns: repo.columnsDecidingList(filters, order),
-      });
-      if (search !== undefined && byRelevance) {
-        const start =
-          window.after === undefined
-            ? window.offset
-            : Number(decodeCursor(window.after, SEARCH_CURSOR)[0]);
-        if (start + window.limit > SEARCH_WINDOW) {
-          throw validationError({
-            page: `a search answer can be paged through its first ${SEARCH_WINDOW} rows; narrow the search`,
-          });
-        }
-        const ids = await searchIds(db, dialect, search, filters, start, window.limit + 1);
-        const list = await moviesJsonByIds(db, dialect, ids);
-        const cursorOf = () => encodeCursor(SEARCH_CURSOR, [start + window.limit]);
-        const { items, ...page } = toPage(list.entries, window, cursorOf, total);
-        const lengths = list.entries.map(([byteLength]) => byteLength);
-        return {
-          ...page,
-          scope: scopeOf(items.map(([, id]) => id)),
-          json: jsonArrayHead(list.json, lengths, items.length),
-        };
-      }
-      const keys = cursorKeysOf(order);
-      const after = window.after === undefined ? undefined : decodeCursor(window.after, keys);
-      const list = await repo.listMovies(db, dialect, filters, order, {
-        offset: window.offset,
-        limit: window.limit + 1,
-        after,
-      });
-      const cursorOf = (last: repo.MovieListEntry) =>
-        encodeCursor(keys, repo.cursorValuesOf(last, order));
-      const { entries } = list;
-      const { items, ...page } = toPage(entries, window, cursorOf, total);
-      const lengths = entries.map(([byteLength]) => byteLength);
-      return {
-        ...page,
-        scope: scopeOf(items.map(([, id]) => id)),
-        json: jsonArrayHead(list.json, lengths, items.length),
       };
+      return { ...page, scope, json: jsonArrayHead(list.json, lengths, items.length) };
     },
 
     /** The movie's answer as JSON bytes. */
