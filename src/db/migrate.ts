@@ -17,6 +17,7 @@ import * as refreshGenerations from './migrations/2026_11_27_007_refresh_generat
 import * as attemptCounters from './migrations/2026_11_27_008_attempt_counters.js';
 import * as catalogVersionsByResource from './migrations/2026_11_27_009_catalog_versions_by_resource.js';
 import * as searchIndex from './migrations/2026_12_07_010_search_index.js';
+import * as searchWordsInOnePlace from './migrations/2026_12_07_011_search_words_in_one_place.js';
 import type { Database } from './schema.js';
 
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_27_008_attempt_counters': attemptCounters,
   '2026_11_27_009_catalog_versions_by_resource': catalogVersionsByResource,
   '2026_12_07_010_search_index': searchIndex,
+  '2026_12_07_011_search_words_in_one_place': searchWordsInOnePlace,
 };
 
 export const MIGRATION_NAMES = Object.keys(migrations);

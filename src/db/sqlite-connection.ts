@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { indexWordsOf, SEARCH_WORDS_FUNCTION } from '../shared/search-words.js';
 
 // One SQLite connection whichever driver the runtime has: Node's built-in node:sqlite on Node 24
 // and later, better-sqlite3 12 on Node 20 (no built-in driver) and 22, whose node:sqlite cuts text
@@ -52,14 +53,18 @@ interface NodeDatabase {
   prepare(sql: string): NodeStatement;
   exec(sql: string): void;
   close(): void;
+  function(name: string, options: { deterministic: boolean }, fn: ScalarFunction): void;
 }
+type ScalarFunction = (text: string | null) => string | null;
 interface NodeSqlite {
   DatabaseSync: new (path: string, options?: { readOnly?: boolean }) => NodeDatabase;
 }
 type BetterSqlite = new (
   path: string,
   options?: { readonly?: boolean; fileMustExist?: boolean },
-) => SqliteConnection;
+) => SqliteConnection & {
+  function(name: string, options: { deterministic: boolean }, fn: ScalarFunction): void;
+};
 
 const NODE_SQLITE_FROM_MAJOR = 24;
 
@@ -143,6 +148,7 @@ function openWithNodeSqlite(
   options: SqliteOpenOptions,
 ): SqliteConnection {
   const database = new sqlite.DatabaseSync(file, { readOnly: options.readonly === true });
+  database.function(SEARCH_WORDS_FUNCTION, { deterministic: true }, indexWordsOf);
   const lossyIntegers = options.lossyIntegers === true;
   return {
     prepare: (sql) => new NodeSqliteStatement(database.prepare(sql), lossyIntegers),
@@ -165,10 +171,17 @@ function openWithBetterSqlite(file: string, options: SqliteOpenOptions): SqliteC
   }
   // better-sqlite3 reads integers beyond 2^53 as the nearest number already.
   const readonly = options.readonly === true;
-  return new Driver(file, { readonly, fileMustExist: readonly });
+  const database = new Driver(file, { readonly, fileMustExist: readonly });
+  database.function(SEARCH_WORDS_FUNCTION, { deterministic: true }, indexWordsOf);
+  return database;
 }
 
-/** Opens a SQLite file (or `:memory:`) with the runtime's driver. */
+/**
+ * Opens a SQLite file (or `:memory:`) with the runtime's driver. Every connection has the search
+ * index's word function, which the index's triggers call (migration 011): a tool without it,
+ * such as the sqlite3 shell, can read the catalog but its writes to movies, directors and genres
+ * fail with "no such function" rather than leave the index behind.
+ */
 export function openSqliteConnection(
   file: string,
   options: SqliteOpenOptions = {},

@@ -1,10 +1,15 @@
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import type { Dialect } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
-import { oneTypoVariants, TYPO_MAX_LENGTH, TYPO_MIN_LENGTH } from '../../shared/search-words.js';
+import {
+  MAX_TYPO_VARIANTS,
+  oneTypoVariants,
+  TYPO_MAX_LENGTH,
+  TYPO_MIN_LENGTH,
+} from '../../shared/search-words.js';
 
-// A search as the search index answers it (migration 010: FTS5 on SQLite, a tsvector with GIN on
-// PostgreSQL). Each word of a search matches a movie in one of nine classes, best first:
+// A search as the search index answers it (migrations 010 and 011: FTS5 on SQLite, a tsvector
+// with GIN on PostgreSQL). Each word of a search matches a movie in one of nine classes, best first:
 //
 //   0 title, exact    1 title, prefix    2 title, typo
 //   3 people, exact   4 people, prefix   5 people, typo     (people: the director's and genre's names)
@@ -146,13 +151,18 @@ async function withTypos(
   resolved: readonly ResolvedWord[],
 ): Promise<ResolvedWord[]> {
   const variants = new Map<string, string[]>();
+  let budget = MAX_TYPO_VARIANTS;
   for (const { word } of resolved) {
     // Letters, as the contract counts them: a number has none, and gets no typos (12345 is
     // another film's number, not a typo of 12346).
     const letters = [...word].filter((char) => !DIGIT.test(char)).length;
-    if (letters >= TYPO_MIN_LENGTH && [...word].length <= TYPO_MAX_LENGTH) {
-      variants.set(word, oneTypoVariants(word));
-    }
+    if (letters < TYPO_MIN_LENGTH || [...word].length > TYPO_MAX_LENGTH) continue;
+    // Words in the order typed, while the search's variants fit the budget: ten long words
+    // mixing two scripts would be some 40,000 look-ups.
+    const typos = oneTypoVariants(word);
+    if (typos.length > budget) break;
+    budget -= typos.length;
+    variants.set(word, typos);
   }
   const asked = [...new Set([...variants.values()].flat())];
   let found = new Set<string>();

@@ -40,6 +40,8 @@ const CURSOR_KIND_BY_KEY: Record<repo.MovieOrder[number]['key'], CursorValueKind
 const SEARCH_CURSOR: CursorKey[] = [{ name: 'search', kind: 'id' }];
 /** Rows of a search answer a page may reach, as search engines bound deep paging. */
 export const SEARCH_WINDOW = 10_000;
+/** Reads of a search page while movies on it are deleted meanwhile. */
+const SEARCH_READS = 3;
 
 const cursorKeysOf = (order: repo.MovieOrder): CursorKey[] =>
   order.map(({ key, descending }) => ({
@@ -130,8 +132,16 @@ export function createMovieService(db: Kysely<Database>, dialect: Dialect) {
         page: `a search answer can be paged through its first ${SEARCH_WINDOW} rows; narrow the search`,
       });
     }
-    const ids = await searchIds(db, dialect, search, filters, start, window.limit + 1);
-    const list = await moviesJsonByIds(db, dialect, ids);
+    // A movie deleted between the two reads leaves the page short, and without its next link
+    // when the page was full: read both again (as often as a writer keeps deleting, up to 3).
+    const read = async () => {
+      const ids = await searchIds(db, dialect, search, filters, start, window.limit + 1);
+      return { ids, list: await moviesJsonByIds(db, dialect, ids) };
+    };
+    let { ids, list } = await read();
+    for (let reads = 1; reads < SEARCH_READS && list.entries.length < ids.length; reads += 1) {
+      ({ ids, list } = await read());
+    }
     return { list, cursorOf: () => encodeCursor(SEARCH_CURSOR, [start + window.limit]) };
   }
 
