@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/database.js';
 import { openPreparedDatabase } from '../src/db/prepare.js';
 import * as searchIndex from '../src/db/migrations/2026_12_07_011_search_words_in_one_place.js';
 import { generateMovies } from './generate-movies.js';
@@ -38,8 +39,9 @@ const CASES: { name: string; searches: string[] }[] = [
 
 async function indexFigures(): Promise<string[]> {
   const config = loadConfig({ DATABASE_URL: databaseUrl, JWT_SECRET: 'x'.repeat(40) });
-  const database = await openPreparedDatabase(config);
-  const { db } = database;
+  await (await openPreparedDatabase(config)).db.destroy();
+  // As migrations run: on a connection without the service's statement timeouts.
+  const { db } = openDatabase(databaseUrl, { poolSize: 1, timeouts: false });
   try {
     // The migration's own work on the movies already there: the index built again.
     const start = Date.now();
@@ -110,7 +112,7 @@ async function main(): Promise<void> {
         result.p50,
         result.p99,
         result.refused + result.errors,
-        result.p99 < 30 ? 'met' : 'NOT met',
+        result.rps > 0 && result.p99 < 30 ? 'met' : 'NOT met',
       ]);
       console.log(`  ${name}: ${result.rps} req/s, p99 ${result.p99} ms`);
     }

@@ -27,6 +27,11 @@ export interface DatabaseOptions {
   readonly preparedStatements?: boolean;
   /** Told about connections that fail while idle in the pool (the pool recovers by itself). */
   readonly onPoolError?: (error: Error) => void;
+  /**
+   * PostgreSQL only: the service's statement and query timeouts (default). Off for migrations,
+   * which may rewrite whole tables.
+   */
+  readonly timeouts?: boolean;
 }
 
 /** Connections of a PostgreSQL pool, and queries waiting for one. */
@@ -74,8 +79,9 @@ function openPostgres(databaseUrl: string, options: DatabaseOptions): DatabaseHa
     max: options.poolSize ?? 10,
     types,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-    statement_timeout: STATEMENT_TIMEOUT_MS,
-    query_timeout: STATEMENT_TIMEOUT_MS + 1000,
+    ...(options.timeouts === false
+      ? {}
+      : { statement_timeout: STATEMENT_TIMEOUT_MS, query_timeout: STATEMENT_TIMEOUT_MS + 1000 }),
     keepAlive: true,
   });
   // Without listeners, a connection dropped by the server (idle or checked out) would crash the

@@ -39,14 +39,28 @@ export async function openPreparedDatabase(
     poolSize: config.databasePoolSize,
     preparedStatements: config.databasePreparedStatements,
   });
+  // On PostgreSQL, migrations and the seed run on a connection of their own without the
+  // service's statement timeouts: a migration may rebuild an index over a million movies.
+  const maintenance =
+    handle.dialect === 'postgres'
+      ? openDatabase(config.databaseUrl, {
+          ...options,
+          poolSize: 1,
+          preparedStatements: false,
+          timeouts: false,
+        })
+      : handle;
   try {
-    return await withSchemaLock(handle, async (db) => {
+    const prepared = await withSchemaLock(maintenance, async (db) => {
       const { fresh } = await migrateToLatest(db, handle.dialect);
       const seeded = fresh && config.seedDemo;
       if (seeded) await loadCatalog(db, handle.dialect, DEMO_CATALOG);
       return { ...handle, created: fresh, seeded };
     });
+    if (maintenance !== handle) await maintenance.db.destroy();
+    return prepared;
   } catch (error) {
+    if (maintenance !== handle) await maintenance.db.destroy();
     await handle.db.destroy();
     throw error;
   }
