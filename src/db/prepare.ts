@@ -51,17 +51,16 @@ export async function openPreparedDatabase(
         })
       : handle;
   try {
-    const prepared = await withSchemaLock(maintenance, async (db) => {
+    return await withSchemaLock(maintenance, async (db) => {
       const { fresh } = await migrateToLatest(db, handle.dialect);
       const seeded = fresh && config.seedDemo;
       if (seeded) await loadCatalog(db, handle.dialect, DEMO_CATALOG);
       return { ...handle, created: fresh, seeded };
     });
-    if (maintenance !== handle) await maintenance.db.destroy();
-    return prepared;
   } catch (error) {
-    if (maintenance !== handle) await maintenance.db.destroy();
     await handle.db.destroy();
     throw error;
+  } finally {
+    if (maintenance !== handle) await maintenance.db.destroy();
   }
 }

@@ -53,18 +53,25 @@ interface NodeDatabase {
   prepare(sql: string): NodeStatement;
   exec(sql: string): void;
   close(): void;
-  function(name: string, options: { deterministic: boolean }, fn: ScalarFunction): void;
 }
-type ScalarFunction = (text: string | null) => string | null;
+/** Both drivers register a SQL function this way. */
+interface WithFunctions {
+  function(
+    name: string,
+    options: { deterministic: boolean },
+    fn: (text: string | null) => string | null,
+  ): void;
+}
 interface NodeSqlite {
-  DatabaseSync: new (path: string, options?: { readOnly?: boolean }) => NodeDatabase;
+  DatabaseSync: new (
+    path: string,
+    options?: { readOnly?: boolean },
+  ) => NodeDatabase & WithFunctions;
 }
 type BetterSqlite = new (
   path: string,
   options?: { readonly?: boolean; fileMustExist?: boolean },
-) => SqliteConnection & {
-  function(name: string, options: { deterministic: boolean }, fn: ScalarFunction): void;
-};
+) => SqliteConnection & WithFunctions;
 
 const NODE_SQLITE_FROM_MAJOR = 24;
 
