@@ -18,6 +18,7 @@ import * as attemptCounters from './migrations/2026_11_27_008_attempt_counters.j
 import * as catalogVersionsByResource from './migrations/2026_11_27_009_catalog_versions_by_resource.js';
 import * as searchIndex from './migrations/2026_12_07_010_search_index.js';
 import * as searchWordsInOnePlace from './migrations/2026_12_07_011_search_words_in_one_place.js';
+import * as searchFieldsInWords from './migrations/2026_12_07_012_search_fields_in_words.js';
 import type { Database } from './schema.js';
 
 const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_27_009_catalog_versions_by_resource': catalogVersionsByResource,
   '2026_12_07_010_search_index': searchIndex,
   '2026_12_07_011_search_words_in_one_place': searchWordsInOnePlace,
+  '2026_12_07_012_search_fields_in_words': searchFieldsInWords,
 };
 
 export const MIGRATION_NAMES = Object.keys(migrations);

@@ -115,6 +115,55 @@ async function caseCollation(db: AnyDb): Promise<string> {
   );
 }
 
+/** The statement-level triggers that refresh documents, and the movies each one's refresh reads. */
+export const REFRESH_TRIGGERS: readonly {
+  name: string;
+  trigger: string;
+  table: string;
+  event: 'insert' | 'update';
+  where: string;
+}[] = [
+  {
+    name: 'movie',
+    trigger: 'movie_search_movie',
+    table: 'movies',
+    event: 'insert',
+    where: 'm.id in (select id from new_rows)',
+  },
+  {
+    name: 'movie_update',
+    trigger: 'movie_search_movie_update',
+    table: 'movies',
+    event: 'update',
+    where: `m.id in (select n.id from new_rows n join old_rows o on o.id = n.id
+      where (n.title, n.description, n.director_id, n.genre_id)
+        is distinct from (o.title, o.description, o.director_id, o.genre_id))`,
+  },
+  ...NAMED.map(([table, column]) => ({
+    name: table,
+    trigger: `movie_search_${table}_rename`,
+    table,
+    event: 'update' as const,
+    where: `m.${column} in (select n.id from new_rows n join old_rows o on o.id = n.id
+        where n.name is distinct from o.name)`,
+  })),
+];
+
+// Movies are read in id order and key-share locked, so a movie deleted meanwhile is left out
+// (not an insert its foreign key refuses), and two refreshes take their rows in one order.
+/** The statement that refreshes the documents of the movies `where` picks (migration 012 too). */
+export const refreshSql = (where: string, vocabularyTerm = 'term') => `
+    with documents as (
+      insert into movie_search (movie_id, document)
+      select m.id, movie_search_document(m.title, concat_ws(' ', d.name, g.name), m.description)
+      from movies m left join directors d on d.id = m.director_id left join genres g on g.id = m.genre_id
+      where ${where} order by m.id for key share of m
+      on conflict (movie_id) do update set document = excluded.document
+      returning document)
+    insert into movie_search_vocabulary (term)
+    select distinct ${vocabularyTerm} from documents, unnest(tsvector_to_array(document)) as term
+    order by 1 on conflict do nothing`;
+
 async function upPostgres(db: AnyDb): Promise<void> {
   const collation = await caseCollation(db);
   await sql
@@ -128,19 +177,6 @@ async function upPostgres(db: AnyDb): Promise<void> {
       $$`,
     )
     .execute(db);
-  // Movies are read in id order and key-share locked, so a movie deleted meanwhile is left out
-  // (not an insert its foreign key refuses), and two refreshes take their rows in one order.
-  const refresh = (where: string) => `
-    with documents as (
-      insert into movie_search (movie_id, document)
-      select m.id, movie_search_document(m.title, concat_ws(' ', d.name, g.name), m.description)
-      from movies m left join directors d on d.id = m.director_id left join genres g on g.id = m.genre_id
-      where ${where} order by m.id for key share of m
-      on conflict (movie_id) do update set document = excluded.document
-      returning document)
-    insert into movie_search_vocabulary (term)
-    select distinct term from documents, unnest(tsvector_to_array(document)) as term order by term
-    on conflict do nothing`;
   // Once per statement, over the rows it changed (a bulk load of a million movies is one set,
   // not a million refreshes); transition tables allow one event and no column list per trigger,
   // so the changes that matter are picked by comparing old and new rows.
@@ -151,17 +187,11 @@ async function upPostgres(db: AnyDb): Promise<void> {
     await sql.raw(`drop trigger movie_search_${table}_rename on ${table}`).execute(db);
   }
   // Named as migration 010 names its own, which its down() drops.
-  const statementTrigger = async (
-    name: string,
-    trigger: string,
-    table: string,
-    event: 'insert' | 'update',
-    where: string,
-  ) => {
+  for (const { name, trigger, table, event, where } of REFRESH_TRIGGERS) {
     await sql
       .raw(
         `create or replace function movie_search_refresh_${name}() returns trigger
-         language plpgsql as $$ begin ${refresh(where)}; return null; end $$`,
+         language plpgsql as $$ begin ${refreshSql(where)}; return null; end $$`,
       )
       .execute(db);
     const referencing =
@@ -172,37 +202,11 @@ async function upPostgres(db: AnyDb): Promise<void> {
          for each statement execute function movie_search_refresh_${name}()`,
       )
       .execute(db);
-  };
-  await statementTrigger(
-    'movie',
-    'movie_search_movie',
-    'movies',
-    'insert',
-    'm.id in (select id from new_rows)',
-  );
-  await statementTrigger(
-    'movie_update',
-    'movie_search_movie_update',
-    'movies',
-    'update',
-    `m.id in (select n.id from new_rows n join old_rows o on o.id = n.id
-      where (n.title, n.description, n.director_id, n.genre_id)
-        is distinct from (o.title, o.description, o.director_id, o.genre_id))`,
-  );
-  for (const [table, column] of NAMED) {
-    await statementTrigger(
-      table,
-      `movie_search_${table}_rename`,
-      table,
-      'update',
-      `m.${column} in (select n.id from new_rows n join old_rows o on o.id = n.id
-        where n.name is distinct from o.name)`,
-    );
   }
   // Every document again, as migration 010 built them: the index after the rows.
   await sql`drop index movie_search_document_idx`.execute(db);
   await sql`truncate movie_search, movie_search_vocabulary`.execute(db);
-  await sql.raw(refresh('true')).execute(db);
+  await sql.raw(refreshSql('true')).execute(db);
   await sql`create index movie_search_document_idx on movie_search using gin (document)`.execute(
     db,
   );

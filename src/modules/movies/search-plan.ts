@@ -16,13 +16,17 @@ import {
 //   6 description, …  7 …                8 …
 //
 // A movie's class is the worst of its words' best classes: tier c holds the movies whose every
-// word matches at class c or better, less those of tier c - 1. Relevance order is by tier, then id.
+// word matches at class c or better, less those of the tiers before. Relevance order is by tier,
+// then id.
 
-/** The fields of the index, in rank order, as FTS5 columns and tsvector weights name them. */
+/**
+ * The fields of the index, in rank order: FTS5 columns, and the letter before each word of a
+ * tsvector (migration 012: 'tкубрик' is "кубрик" in a title).
+ */
 const FIELDS = [
-  { column: 'title', weight: 'A' },
-  { column: 'people', weight: 'B' },
-  { column: 'description', weight: 'C' },
+  { column: 'title', tag: 't' },
+  { column: 'people', tag: 'p' },
+  { column: 'description', tag: 'd' },
 ] as const;
 
 const KINDS = 3;
@@ -47,7 +51,10 @@ interface ResolvedWord {
   readonly typos: readonly string[];
 }
 
-/** A tier of the search: the class it ranks at, and its condition in the index's syntax. */
+/**
+ * A tier of the search: the class it ranks at, and its condition in the index's syntax: every
+ * movie of class `rank` or better (the reader leaves out those of the tiers before).
+ */
 export interface SearchTier {
   readonly rank: number;
   readonly condition: string;
@@ -81,7 +88,6 @@ interface Syntax {
   atom(atom: Atom): string;
   or(parts: string[]): string;
   and(parts: string[]): string;
-  andNot(left: string, right: string): string;
 }
 
 // Terms hold letters and digits only (search-words.ts), so quoting them needs no escapes.
@@ -89,14 +95,12 @@ const FTS5: Syntax = {
   atom: ({ field, term, prefix }) => `{${FIELDS[field]?.column}} : "${term}"${prefix ? ' *' : ''}`,
   or: (parts) => `(${parts.join(' OR ')})`,
   and: (parts) => `(${parts.join(' AND ')})`,
-  andNot: (left, right) => `${left} NOT ${right}`,
 };
 
 const TSQUERY: Syntax = {
-  atom: ({ field, term, prefix }) => `'${term}':${prefix ? '*' : ''}${FIELDS[field]?.weight}`,
+  atom: ({ field, term, prefix }) => `'${FIELDS[field]?.tag}${term}'${prefix ? ':*' : ''}`,
   or: (parts) => `(${parts.join(' | ')})`,
   and: (parts) => `(${parts.join(' & ')})`,
-  andNot: (left, right) => `${left} & !${right}`,
 };
 
 /** The plan of resolved words in one syntax: a tier only where some word gains atoms. */
@@ -108,10 +112,7 @@ export function planOf(words: readonly ResolvedWord[], dialect: Dialect): Search
   // A class where no word gains an atom holds no movie the classes before it do not.
   for (let rank = 0; rank < CLASSES; rank += 1) {
     const condition = upTo(rank);
-    if (rank === 0) tiers.push({ rank, condition });
-    else if (condition !== upTo(rank - 1)) {
-      tiers.push({ rank, condition: syntax.andNot(condition, upTo(rank - 1)) });
-    }
+    if (rank === 0 || condition !== upTo(rank - 1)) tiers.push({ rank, condition });
   }
   return { tiers, all: upTo(CLASSES - 1) };
 }
