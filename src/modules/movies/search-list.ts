@@ -1,46 +1,14 @@
-import { expressionBuilder, sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Dialect } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import { jsonArrayOf } from '../../shared/json-array.js';
-import { filterValuesOf, movieFilterCondition, type MovieJsonList } from './list-query.js';
+import type { MovieJsonList } from './list-query.js';
 import type { MovieFilters } from './list-request.js';
 import { movieJsonBytes } from './movie-json.js';
 import { FIRST_TYPO_CLASS, type Search, type SearchTier } from './search-plan.js';
+import { tierReader } from './search-tiers.js';
 
 type Db = Kysely<Database>;
-
-/**
- * Ids of a tier in id order, at most `limit`: the index hands them over in order and the query
- * stops at its limit, whatever the number of movies the tier holds. Other filters are checked on
- * the movies rows the index names.
- */
-async function tierIds(
-  db: Db,
-  dialect: Dialect,
-  tier: string,
-  filters: MovieFilters,
-  limit: number,
-): Promise<number[]> {
-  const others = { ...filters, searchMatch: undefined };
-  const where = movieFilterCondition(
-    expressionBuilder<Database, 'movies'>(),
-    filterValuesOf(dialect, others),
-    null,
-    0,
-  );
-  const query =
-    dialect === 'sqlite'
-      ? sql<{ id: number }>`select movies.id as id from movie_search
-          join movies on movies.id = movie_search.rowid
-          where movie_search match +${tier} and ${where}
-          order by movie_search.rowid limit ${limit} + 0`
-      : sql<{ id: number }>`select s.movie_id as id from movie_search s
-          join movies on movies.id = s.movie_id
-          where s.document @@ ${tier}::tsquery and ${where}
-          order by s.movie_id limit ${limit}`;
-  const { rows } = await query.execute(db);
-  return rows.map((row) => Number(row.id));
-}
 
 /** The ids of a window of the search's answer in relevance order: tier by tier, each by id. */
 export async function searchIds(
@@ -53,13 +21,20 @@ export async function searchIds(
 ): Promise<number[]> {
   const ids: number[] = [];
   let skip = offset;
+  // The movies of the tiers read so far, each read to its end: a tier's condition holds the
+  // movies of those before it too, and they are left out here rather than in the index's
+  // query, where "and not" reads the lists of every word again.
+  const earlier = new Set<number>();
+  const reader = tierReader(db, dialect, filters, offset + limit);
   const read = async (tiers: readonly SearchTier[]): Promise<boolean> => {
-    for (const tier of tiers) {
+    for (const [index, tier] of tiers.entries()) {
       const wanted = skip + limit - ids.length;
-      const found = await tierIds(db, dialect, tier.condition, filters, wanted);
-      ids.push(...found.slice(skip));
-      skip = Math.max(0, skip - found.length);
+      const found = await reader.ids(tier, tiers.slice(index), wanted + earlier.size);
+      const fresh = found.filter((id) => !earlier.has(id)).slice(0, wanted);
+      ids.push(...fresh.slice(skip));
+      skip = Math.max(0, skip - fresh.length);
       if (ids.length >= limit) return true;
+      for (const id of fresh) earlier.add(id);
     }
     return false;
   };
