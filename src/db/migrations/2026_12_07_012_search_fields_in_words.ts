@@ -24,20 +24,23 @@ const TAGGED_DOCUMENT = `
       union all select 'd' || unnest(movie_search_words(description))) as words
   $$`;
 
+/** The vocabulary's word: an indexed word without its field's letter. */
+const VOCABULARY_TERM = 'substr(term, 2)';
+
 /** Every document again, with the functions in place: the index after the rows. */
-async function rebuild(db: AnyDb, vocabularyTerm: string): Promise<void> {
+async function rebuild(db: AnyDb): Promise<void> {
   for (const { name, where } of searchWords.REFRESH_TRIGGERS) {
     await sql
       .raw(
         `create or replace function movie_search_refresh_${name}() returns trigger
-         language plpgsql as $$ begin ${searchWords.refreshSql(where, vocabularyTerm)};
+         language plpgsql as $$ begin ${searchWords.refreshSql(where, VOCABULARY_TERM)};
          return null; end $$`,
       )
       .execute(db);
   }
   await sql`drop index movie_search_document_idx`.execute(db);
   await sql`truncate movie_search, movie_search_vocabulary`.execute(db);
-  await sql.raw(searchWords.refreshSql('true', vocabularyTerm)).execute(db);
+  await sql.raw(searchWords.refreshSql('true', VOCABULARY_TERM)).execute(db);
   await sql`create index movie_search_document_idx on movie_search using gin (document)`.execute(
     db,
   );
@@ -47,7 +50,7 @@ async function rebuild(db: AnyDb, vocabularyTerm: string): Promise<void> {
 export async function up(db: AnyDb): Promise<void> {
   if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
   await sql.raw(TAGGED_DOCUMENT).execute(db);
-  await rebuild(db, 'substr(term, 2)');
+  await rebuild(db);
 }
 
 /** Migration 011's index again, built afresh. */

@@ -20,20 +20,24 @@ const WALK_ROWS = 5_000;
 const WALK_ROWS_PER_MOVIE = 20;
 const WALK_MAX_ROWS = 50_000;
 
-const otherFilters = (dialect: Dialect, filters: MovieFilters): Expression<SqlBool> =>
-  movieFilterCondition(
-    expressionBuilder<Database, 'movies'>(),
-    filterValuesOf(dialect, { ...filters, searchMatch: undefined }),
-    null,
-    0,
-  );
+/** The list's filters but the search, as a condition on movies, and whether there are any. */
+function otherFilters(
+  dialect: Dialect,
+  filters: MovieFilters,
+): { where: Expression<SqlBool>; any: boolean } {
+  const values = filterValuesOf(dialect, { ...filters, searchMatch: undefined });
+  return {
+    where: movieFilterCondition(expressionBuilder<Database, 'movies'>(), values, null, 0),
+    any: Object.values(values).some((value) => value !== undefined),
+  };
+}
 
 const idsOf = async (db: Db, query: { execute(db: Db): Promise<{ rows: { id: number }[] }> }) =>
   (await query.execute(db)).rows.map((row) => Number(row.id));
 
 /** SQLite: FTS5 hands the ids over in order and the query stops at its limit. */
 function sqliteReader(db: Db, filters: MovieFilters): TierReader {
-  const where = otherFilters('sqlite', filters);
+  const { where } = otherFilters('sqlite', filters);
   return {
     ids: (tier, _rest, count) =>
       idsOf(
@@ -59,19 +63,15 @@ function sqliteReader(db: Db, filters: MovieFilters): TierReader {
  *   A tier that sparse holds few movies (under 12 in 5,000), so the index read is small.
  */
 function postgresReader(db: Db, filters: MovieFilters, window: number): TierReader {
-  const where = otherFilters('postgres', filters);
+  const { where, any } = otherFilters('postgres', filters);
   const walk = Math.min(WALK_MAX_ROWS, Math.max(WALK_ROWS, WALK_ROWS_PER_MOVIE * window));
   const walked = sql`(select movie_id, document from movie_search order by movie_id limit ${walk}) s`;
   // The movies rows only for other filters: under the index's plan, the join would be planned
   // from the index's estimate too (a prefix's: a hash join reading every movie, 140 ms).
-  const filtered = [filters.directorId, filters.genreId, filters.year, filters.titleContains].some(
-    (value) => value !== undefined,
-  );
-  const movies = filtered ? sql`join movies on movies.id = s.movie_id` : sql``;
-  const others = filtered ? where : sql<SqlBool>`true`;
+  const movies = any ? sql`join movies on movies.id = s.movie_id` : sql``;
   const matching = (from: typeof walked, condition: string, count: number) =>
     sql<{ id: number }>`select s.movie_id as id from ${from} ${movies}
-      where s.document @@ ${condition}::tsquery and ${others}
+      where s.document @@ ${condition}::tsquery and ${where}
       order by s.movie_id limit ${count}`;
   // From the index: the first ids of the tier, those the walk found among them.
   const fromIndex = (condition: string, count: number) =>
@@ -85,7 +85,8 @@ function postgresReader(db: Db, filters: MovieFilters, window: number): TierRead
       return idsOf(trx, matching(sql`movie_search s`, condition, count));
     });
   // The walk of a group: each movie with the rank of the first of its tiers it matches (or of an
-  // earlier tier: then the group's first), at most `cap` a rank, in id order.
+  // earlier tier: then the group's first), in id order; per rank at most the most a tier asks
+  // (the window, and the earlier tiers' movies it leaves out).
   let group: { last: number; rows: { id: number; rank: number }[] } | undefined;
   const walkGroup = async (tiers: readonly SearchTier[]) => {
     const last = tiers[tiers.length - 1];
@@ -100,7 +101,7 @@ function postgresReader(db: Db, filters: MovieFilters, window: number): TierRead
       const { rows } = await sql<{ id: number; rank: number }>`select id, rank from (
           select id, rank, row_number() over (partition by rank order by id) as nth from (
             select s.movie_id as id, case ${rank} end as rank from ${walked} ${movies}
-            where s.document @@ ${last.condition}::tsquery and ${others}) as marked) as ranked
+            where s.document @@ ${last.condition}::tsquery and ${where}) as marked) as ranked
         where nth <= ${2 * window} order by id`.execute(db);
       group = {
         last: last.rank,
