@@ -23,6 +23,7 @@ import { clientErrorHandler } from './http/client-errors.js';
 import { refuseInvalidUtf8 } from './http/utf8.js';
 import { registerCors } from './http/cors.js';
 import { registerRequestIdHeader, requestIdOf } from './http/request-id.js';
+import { registerAdminConsole } from './http/admin-console.js';
 import { registerDocs } from './http/docs.js';
 import { registerErrorHandler, sendError } from './http/error-handler.js';
 import { frameworkErrorHandler } from './http/framework-errors.js';
@@ -57,6 +58,8 @@ export interface AppDeps {
   readonly db: Kysely<Database>;
   readonly throttle?: LoginThrottle;
   readonly logger?: FastifyBaseLogger;
+  /** The built admin console's folder (tests give one of their own). */
+  readonly adminConsoleFolder?: string;
 }
 
 export async function buildApp({
@@ -64,6 +67,7 @@ export async function buildApp({
   db,
   throttle,
   logger,
+  adminConsoleFolder,
 }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger ?? createLogger(config.logLevel),
@@ -119,6 +123,7 @@ export async function buildApp({
   const metrics = config.metricsToken === null ? null : new AppMetrics(poolUsageOf(db));
   if (metrics !== null) recordRequestDurations(app, metrics);
   await registerDocs(app, packageJson.version);
+  registerAdminConsole(app, adminConsoleFolder);
 
   const tokens = new TokenService(config);
   const { current: kid, verified: verifiedKids } = tokens.signingKeyIds;
