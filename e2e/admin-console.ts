@@ -4,8 +4,8 @@
 // with confirmation, see a 409 as a message, sign out (the refresh token's family revoked), sign
 // in as a user and find the catalog read-only. Along the way: no Content-Security-Policy
 // violation or other console error, axe-core finds no WCAG A/AA violation on the pages, keyboard
-// focus is visible. Run against a server with a short access-token lifetime, the console refreshes
-// its token as it goes.
+// focus is visible. Against a server with a short access-token lifetime, the console must also
+// refresh its token as it goes.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { chromium, type Page } from 'playwright-core';
@@ -111,6 +111,8 @@ export async function checkAdminConsole(
   baseUrl: string,
   admin: Account,
   screenshotPath: string,
+  /** The server's access tokens are short enough that the console must refresh during the run. */
+  expectRefresh: boolean,
 ): Promise<AdminConsoleCheck> {
   const steps: string[] = [];
   const failures: string[] = [];
@@ -355,7 +357,9 @@ export async function checkAdminConsole(
     const reuse = await api.call('PUT', '/auth/', { refresh_token: refreshToken });
     check(reuse.status === 401, `signed out: the console's refresh token now gets ${reuse.status}`);
     const refreshes = apiCalls.filter((call) => call.startsWith('PUT /auth/')).length;
-    check(refreshes > 0, `the console refreshed its access token ${refreshes} times on its own`);
+    if (expectRefresh) {
+      check(refreshes > 0, `the console refreshed its access token ${refreshes} times on its own`);
+    }
 
     // A user: the catalog, read-only.
     await signIn(page, baseUrl, user);

@@ -1,6 +1,7 @@
 // npm run test:e2e: a real server on a free port with a fresh database and an admin made with the
-// CLI; the Postman collection run by newman; then the docs page in Chromium, and the movie
-// website's calls from a page on another origin. Exits 1 on any failure.
+// CLI; the Postman collection run by newman; then the docs page in Chromium, the movie website's
+// calls from a page on another origin, and the admin console (on this server, then on one with
+// CATALOG_READ=public and short-lived tokens). Exits 1 on any failure.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
@@ -60,12 +61,23 @@ async function movieWebsite(): Promise<boolean> {
   }
 }
 
+/** The admin console in Chromium against a running server; true when every step passed. */
+async function adminConsoleOn(baseUrl: string, screenshot: string, expectRefresh: boolean) {
+  const { steps, failures } = await checkAdminConsole(baseUrl, admin, screenshot, expectRefresh);
+  for (const line of steps) console.log(`  ${line}`);
+  for (const line of failures) console.log(`  FAILED: ${line}`);
+  console.log(
+    `admin console at ${baseUrl}/admin/: ${failures.length === 0 ? 'all steps passed' : `${failures.length} FAILED`}; screenshot ${screenshot}`,
+  );
+  return failures.length === 0;
+}
+
 /**
- * The admin console in Chromium, on a server of its own with CATALOG_READ=public, CORS_ORIGINS
- * unset (the console is on the API's origin) and 31-second access tokens, so the console has
- * to refresh its token as it goes (it refreshes 30 s before expiry).
+ * The admin console again, on a server of its own with CATALOG_READ=public, CORS_ORIGINS unset
+ * (the console is on the API's origin) and 31-second access tokens, so the console has to refresh
+ * its token as it goes (it refreshes 30 s before expiry).
  */
-async function adminConsole(): Promise<boolean> {
+async function adminConsolePublic(): Promise<boolean> {
   const consoleEnv = {
     ...env,
     DATABASE_URL: `sqlite:${join(mkdtempSync(join(tmpdir(), 'movies-admin-')), 'movies.db')}`,
@@ -81,16 +93,9 @@ async function adminConsole(): Promise<boolean> {
   try {
     mkdirSync(OUTPUT, { recursive: true });
     const screenshot = join(OUTPUT, 'admin.png');
-    const { steps, failures } = await checkAdminConsole(api.baseUrl, admin, screenshot);
-    for (const line of steps) console.log(`  ${line}`);
-    for (const line of failures) console.log(`  FAILED: ${line}`);
-    console.log(
-      `admin console at ${api.baseUrl}/admin/: ${failures.length === 0 ? 'all steps passed' : `${failures.length} FAILED`}; screenshot ${screenshot}`,
-    );
-    if (options['update-docs-screenshot'] && failures.length === 0) {
-      copyFileSync(screenshot, 'docs/admin.png');
-    }
-    return failures.length === 0;
+    const passed = await adminConsoleOn(api.baseUrl, screenshot, true);
+    if (options['update-docs-screenshot'] && passed) copyFileSync(screenshot, 'docs/admin.png');
+    return passed;
   } finally {
     api.child.kill('SIGTERM');
     await api.exited;
@@ -98,7 +103,7 @@ async function adminConsole(): Promise<boolean> {
 }
 
 async function main(): Promise<boolean> {
-  if (options['only-admin-console']) return adminConsole();
+  if (options['only-admin-console']) return adminConsolePublic();
   const made = await runCli(
     ['create-user', '--username', admin.username, '--password', admin.password, '--role', 'admin'],
     env,
@@ -139,7 +144,14 @@ async function main(): Promise<boolean> {
     );
     if (options['update-docs-screenshot']) copyFileSync(screenshot, 'docs/swagger-ui.png');
     const websitePassed = await movieWebsite();
-    return newmanPassed && docsPassed && websitePassed && (await adminConsole());
+    const consolePassed = await adminConsoleOn(
+      server.baseUrl,
+      join(OUTPUT, 'admin-authenticated.png'),
+      false,
+    );
+    return (
+      newmanPassed && docsPassed && websitePassed && consolePassed && (await adminConsolePublic())
+    );
   } finally {
     server.child.kill('SIGTERM');
     await server.exited;
