@@ -30,6 +30,8 @@ const theme: RaThemeOptions = {
       styleOverrides: {
         // MUI's buttons reset outline in their own styles, which come later.
         '*:focus-visible': { outline: '3px solid #1565c0 !important', outlineOffset: '2px' },
+        // On the dark blue app bar, a white ring.
+        '.MuiAppBar-root *:focus-visible': { outlineColor: '#ffffff !important' },
       },
     },
   },

@@ -12,9 +12,9 @@ const RESOURCES: Record<string, { writable: readonly string[]; sortable: readonl
     writable: ['title', 'description', 'trailer', 'year', 'rating', 'genre_id', 'director_id'],
     sortable: ['id', 'title', 'year', 'rating'],
   },
-  directors: { writable: ['name'], sortable: ['id'] },
-  genres: { writable: ['name'], sortable: ['id'] },
-  users: { writable: ['role'], sortable: ['id'] },
+  directors: { writable: ['name'], sortable: [] },
+  genres: { writable: ['name'], sortable: [] },
+  users: { writable: ['role'], sortable: [] },
 };
 const MOVIE_FILTERS = ['search', 'genre_id', 'director_id', 'year'] as const;
 /** Text the API stores as "" when empty; react-admin's inputs give null for an emptied field. */

@@ -6,7 +6,7 @@
 import { fetchUtils, HttpError } from 'react-admin';
 
 const REFRESH_KEY = 'movie-catalog-admin.refresh';
-/** Refresh this long before the access token expires. */
+/** Refresh this long before the access token expires (half its life for tokens under a minute). */
 const EARLY_MS = 30_000;
 
 interface Tokens {
@@ -21,18 +21,25 @@ export interface Me {
   readonly role: 'admin' | 'user';
 }
 
-let access: { token: string; expiresAt: number } | null = null;
+let access: { token: string; refreshAt: number } | null = null;
+/** Counts sign-ins and sign-outs: a refresh that was under way when the session ended is dropped. */
+let generation = 0;
 let me: Me | null = null;
 let refreshing: Promise<void> | null = null;
 
 const storedRefresh = (): string | null => sessionStorage.getItem(REFRESH_KEY);
 
 function keep(tokens: Tokens): void {
-  access = { token: tokens.access_token, expiresAt: Date.now() + tokens.expires_in * 1000 };
+  const lifetime = tokens.expires_in * 1000;
+  access = {
+    token: tokens.access_token,
+    refreshAt: Date.now() + lifetime - Math.min(EARLY_MS, lifetime / 2),
+  };
   sessionStorage.setItem(REFRESH_KEY, tokens.refresh_token);
 }
 
 function forget(): void {
+  generation += 1;
   access = null;
   me = null;
   sessionStorage.removeItem(REFRESH_KEY);
@@ -51,13 +58,18 @@ function refresh(): Promise<void> {
   refreshing ??= (async () => {
     const token = storedRefresh();
     if (token === null) throw new HttpError('Please sign in', 401);
+    const started = generation;
     try {
-      keep(await postTokens('PUT', { refresh_token: token }));
+      const tokens = await postTokens('PUT', { refresh_token: token });
+      // Signed out (or in as someone else) meanwhile: this pair belongs to no one here.
+      if (generation !== started) throw new HttpError('Please sign in', 401);
+      keep(tokens);
     } catch (error) {
+      if (generation !== started) throw new HttpError('Please sign in', 401);
+      // A refused refresh token ends the session; no network or a 5xx leaves it for the next try.
+      if (!(error instanceof HttpError) || error.status !== 401) throw error;
       forget();
-      throw error instanceof HttpError && error.status === 401
-        ? new HttpError('Your session has ended: please sign in again', 401)
-        : error;
+      throw new HttpError('Your session has ended: please sign in again', 401);
     }
   })().finally(() => {
     refreshing = null;
@@ -66,7 +78,7 @@ function refresh(): Promise<void> {
 }
 
 async function accessToken(): Promise<string> {
-  if (access === null || access.expiresAt - EARLY_MS <= Date.now()) await refresh();
+  if (access === null || access.refreshAt <= Date.now()) await refresh();
   if (access === null) throw new HttpError('Please sign in', 401);
   return access.token;
 }
@@ -112,8 +124,10 @@ export async function signOut(): Promise<void> {
       method: 'DELETE',
       body: JSON.stringify({ refresh_token: token }),
     });
-  } catch {
-    // Already expired or revoked: signed out either way.
+  } catch (error) {
+    // The API answers 204 for a token already expired or revoked. Anything else (no network, a
+    // 5xx) leaves the family alive on the server until it expires: say so where it can be seen.
+    console.error('Signing out did not reach the API; the session ends here only', error);
   }
 }
 

@@ -11,6 +11,7 @@ import {
   SimpleForm,
   TextField,
   TextInput,
+  required,
 } from 'react-admin';
 import { PER_PAGE_CHOICES } from './movies';
 
@@ -22,7 +23,7 @@ const ROLES = [
 export const UserList = () => (
   <List perPage={25} pagination={<Pagination rowsPerPageOptions={PER_PAGE_CHOICES} />}>
     <Datagrid rowClick="edit" bulkActionButtons={false}>
-      <NumberField source="id" label="Id" />
+      <NumberField source="id" label="Id" sortable={false} />
       <TextField source="username" label="Username" sortable={false} />
       <TextField source="role" label="Role" sortable={false} />
       <TextField source="email" label="Email" sortable={false} emptyText="—" />
@@ -36,7 +37,7 @@ export const UserEdit = () => (
   <Edit mutationMode="pessimistic">
     <SimpleForm>
       <TextInput source="username" label="Username" disabled />
-      <SelectInput source="role" label="Role" choices={ROLES} />
+      <SelectInput source="role" label="Role" choices={ROLES} validate={required()} />
     </SimpleForm>
   </Edit>
 );

@@ -6,12 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { notFound, serviceUnavailable } from '../errors.js';
 import { sendError } from './error-handler.js';
 
-export const ADMIN_DIST = new URL('../../admin/dist/', import.meta.url).pathname;
+export const ADMIN_DIST = fileURLToPath(new URL('../../admin/dist/', import.meta.url));
 
 /** What the build writes in place of the nonce (vite's `html.cspNonce`). */
 export const NONCE_PLACEHOLDER = 'ADMIN_CONSOLE_NONCE';
@@ -71,8 +72,20 @@ function readConsole(folder: string): Console | null {
   return { page: readFileSync(pagePath, 'utf8'), assets };
 }
 
-const acceptsGzip = (request: FastifyRequest) =>
-  /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
+/** Whether Accept-Encoding takes gzip: named (or `*`) with a quality above 0 (RFC 9110 §12.5.3). */
+export function acceptsGzip(request: FastifyRequest): boolean {
+  let gzip: number | null = null;
+  let any: number | null = null;
+  for (const part of String(request.headers['accept-encoding'] ?? '').split(',')) {
+    const [name = '', ...params] = part.split(';').map((piece) => piece.trim().toLowerCase());
+    const q = params.find((param) => param.startsWith('q='));
+    const quality = q === undefined ? 1 : Number(q.slice(2));
+    const value = Number.isFinite(quality) ? quality : 0;
+    if (name === 'gzip' || name === 'x-gzip') gzip = value;
+    else if (name === '*') any = value;
+  }
+  return (gzip ?? any ?? 0) > 0;
+}
 
 export function registerAdminConsole(app: FastifyInstance, folder = ADMIN_DIST): void {
   const built = readConsole(folder);

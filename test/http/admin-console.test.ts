@@ -106,8 +106,36 @@ describe('GET /admin/: the admin console', () => {
     });
     assert.equal(tiny.body, 'a{}');
     assert.equal(tiny.headers['content-encoding'], undefined);
-    const head = await app.inject({ method: 'HEAD', url: '/admin/assets/tiny.css' });
-    assert.equal(head.statusCode, 200);
+    // A client that refuses gzip (q=0) gets the plain body, whatever else it lists.
+    for (const refusal of ['gzip;q=0', 'gzip; q=0, br', '*;q=0', 'identity', 'br, *;q=0']) {
+      const refused = await app.inject({
+        method: 'GET',
+        url: '/admin/assets/index-abc123.js',
+        headers: { 'accept-encoding': refusal },
+      });
+      assert.equal(refused.headers['content-encoding'], undefined, refusal);
+      assert.equal(refused.body, SCRIPT, refusal);
+    }
+    for (const taking of ['*', 'x-gzip', 'GZIP;q=0.5', 'br;q=1, gzip;q=0.1']) {
+      const took = await app.inject({
+        method: 'GET',
+        url: '/admin/assets/index-abc123.js',
+        headers: { 'accept-encoding': taking },
+      });
+      assert.equal(took.headers['content-encoding'], 'gzip', taking);
+    }
+    // HEAD: the headers of GET, no body.
+    for (const url of ['/admin/', '/admin/assets/index-abc123.js']) {
+      const head = await app.inject({
+        method: 'HEAD',
+        url,
+        headers: { 'accept-encoding': 'gzip' },
+      });
+      assert.equal(head.statusCode, 200, url);
+      assert.equal(head.body, '', url);
+      const type = String(head.headers['content-type']);
+      assert.match(type, url.endsWith('.js') ? /^text\/javascript/ : /^text\/html/, url);
+    }
   });
 
   it('When a path names anything but a built asset (escapes, encodings, other files, other types), then it is a 4xx with the error body, never a file', async () => {
@@ -132,7 +160,7 @@ describe('GET /admin/: the admin console', () => {
         `${url}: ${response.statusCode}`,
       );
       assert.ok(!response.body.includes('outside assets') && !response.body.includes('echo'), url);
-      if (response.statusCode !== 404 || response.body !== '') errorBody(response);
+      errorBody(response);
     }
     const post = await app.inject({ method: 'POST', url: '/admin/', payload: {} });
     assert.equal(post.statusCode, 405);
