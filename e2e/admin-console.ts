@@ -161,6 +161,19 @@ export async function checkAdminConsole(
   const made = await api.call('POST', '/users/', doomed);
   const doomedId = (made.body as { id: number }).id;
   check(made.status === 201, `registered ${doomed.username} through the API, to be deleted`);
+  // More directors than one API page holds: the last must still be a choice in the movie form.
+  let directorName = '';
+  let directorId = 0;
+  for (let i = 0; i < 101; i += 1) {
+    directorName = `E2E режиссёр ${suffix} ${i}`;
+    directorId = (
+      (await api.call('POST', '/directors/', { name: directorName })).body as { id: number }
+    ).id;
+  }
+  check(
+    directorId > 100,
+    `made 101 more directors through the API, the last "${directorName}" (id ${directorId})`,
+  );
 
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
   try {
@@ -220,6 +233,8 @@ export async function checkAdminConsole(
     await page.getByLabel('Year').fill('1500');
     await page.getByLabel('Genre').click();
     await page.getByRole('option', { name: genreName }).click();
+    await page.getByLabel('Director').click();
+    await page.getByRole('option', { name: directorName }).click();
     const refused = (await api.call('POST', '/movies/', { title, year: 1500 })).body as {
       errors?: Record<string, string>;
     };
@@ -236,10 +251,14 @@ export async function checkAdminConsole(
       title: string;
       year: number;
       genre_id: number;
+      director_id: number;
     };
     check(
-      created.title === title && created.year === 2001 && created.genre_id === genre?.id,
-      `created movie ${movieId} "${title}", 2001, in the new genre, as the API shows it`,
+      created.title === title &&
+        created.year === 2001 &&
+        created.genre_id === genre?.id &&
+        created.director_id === directorId,
+      `created movie ${movieId} "${title}", 2001, in the new genre, by director ${directorId}, as the API shows it`,
     );
 
     // Sort and page the list, against the API's own answers.

@@ -3,7 +3,7 @@
 // the movie filters as query parameters, and PATCH with only the fields that changed. The API's
 // error body reaches react-admin as an HttpError whose body is that error: `errors` lands on the
 // form's fields, `message` (a 409's "still in use") in the notification.
-import type { DataProvider, Identifier, RaRecord } from 'react-admin';
+import type { DataProvider, Identifier, RaRecord, SortPayload } from 'react-admin';
 import { apiFetch } from './session';
 
 /** What each resource lets a client write, and sort by (the API's `sort` names). */
@@ -47,32 +47,62 @@ const typed = <T>(json: unknown): T => json as T;
 const path = (resource: string, id: Identifier) => `/${resource}/${encodeURIComponent(String(id))}`;
 const one = async (resource: string, id: Identifier) => (await apiFetch(path(resource, id))).json;
 
+/** The API's largest page. */
+const API_PAGE = 100;
+/** How many genres or directors a form's choice list holds (ten API pages). */
+export const CHOICES = 1000;
+
+async function listPage(
+  resource: string,
+  page: number,
+  perPage: number,
+  sort: SortPayload | undefined,
+  filter: Record<string, unknown> | undefined,
+): Promise<{ data: RaRecord[]; total: number }> {
+  const query = new URLSearchParams();
+  query.set('page', String(page));
+  query.set('per_page', String(perPage));
+  const field = sort?.field;
+  // id ascending is the API's own order; leaving it out lets a search answer by relevance.
+  if (
+    field &&
+    rules(resource).sortable.includes(field) &&
+    !(field === 'id' && sort.order === 'ASC')
+  ) {
+    query.set('sort', `${sort.order === 'DESC' ? '-' : ''}${field}`);
+  }
+  if (resource === 'movies') {
+    for (const name of MOVIE_FILTERS) {
+      const value: unknown = filter?.[name];
+      if (value === undefined || value === null || String(value).trim() === '') continue;
+      query.set(name, String(value));
+    }
+  }
+  const { json, headers } = await apiFetch(`/${resource}/?${query}`, {
+    headers: new Headers({ prefer: 'count=exact' }),
+  });
+  const data = json as RaRecord[];
+  return { data, total: Number(headers.get('x-total-count') ?? data.length) };
+}
+
 export const dataProvider: DataProvider = {
   async getList(resource, { pagination, sort, filter }) {
-    const query = new URLSearchParams();
-    query.set('page', String(pagination?.page ?? 1));
-    query.set('per_page', String(pagination?.perPage ?? 12));
-    const field = sort?.field;
-    // id ascending is the API's own order; leaving it out lets a search answer by relevance.
-    if (
-      field &&
-      rules(resource).sortable.includes(field) &&
-      !(field === 'id' && sort.order === 'ASC')
-    ) {
-      query.set('sort', `${sort.order === 'DESC' ? '-' : ''}${field}`);
+    const page = pagination?.page ?? 1;
+    const perPage = pagination?.perPage ?? 12;
+    if (perPage <= API_PAGE) {
+      const single = await listPage(resource, page, perPage, sort, filter);
+      return { data: typed(single.data), total: single.total };
     }
-    if (resource === 'movies') {
-      for (const name of MOVIE_FILTERS) {
-        const value: unknown = filter?.[name];
-        if (value === undefined || value === null || String(value).trim() === '') continue;
-        query.set(name, String(value));
-      }
+    // A choice list asks for more than one API page (CHOICES): read its pages in turn.
+    const pages = Math.ceil(perPage / API_PAGE);
+    const data: RaRecord[] = [];
+    let total = 0;
+    for (let next = (page - 1) * pages + 1; next <= page * pages; next += 1) {
+      const part = await listPage(resource, next, API_PAGE, sort, filter);
+      data.push(...part.data);
+      total = part.total;
+      if (part.data.length < API_PAGE) break;
     }
-    const { json, headers } = await apiFetch(`/${resource}/?${query}`, {
-      headers: new Headers({ prefer: 'count=exact' }),
-    });
-    const data = json as RaRecord[];
-    const total = Number(headers.get('x-total-count') ?? data.length);
     return { data: typed(data), total };
   },
 

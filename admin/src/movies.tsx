@@ -17,18 +17,19 @@ import {
   UrlField,
   required,
 } from 'react-admin';
+import { CHOICES } from './dataProvider';
 
 export const PER_PAGE_CHOICES = [12, 25, 50, 100];
 const YEAR = { useGrouping: false };
 
-// Genres and directors are chosen from the API's own lists (up to 100 of each, by id).
+// Genres and directors are chosen from the API's own lists (up to 1,000 of each, by id).
 const GenreInput = (props: { alwaysOn?: boolean }) => (
-  <ReferenceInput source="genre_id" reference="genres" perPage={100} {...props}>
+  <ReferenceInput source="genre_id" reference="genres" perPage={CHOICES} {...props}>
     <SelectInput optionText="name" label="Genre" />
   </ReferenceInput>
 );
 const DirectorInput = (props: { alwaysOn?: boolean }) => (
-  <ReferenceInput source="director_id" reference="directors" perPage={100} {...props}>
+  <ReferenceInput source="director_id" reference="directors" perPage={CHOICES} {...props}>
     <SelectInput optionText="name" label="Director" />
   </ReferenceInput>
 );
