@@ -75,6 +75,14 @@ async function signIn(page: Page, baseUrl: string, account: Account): Promise<vo
     .waitFor();
 }
 
+/** Waits until the list's first row shows the title the API puts first for this query. */
+async function firstRowAsApi(page: Page, api: Api, query: string): Promise<string> {
+  const rows = (await api.call('GET', `/movies/?${query}`)).body as { title: string }[];
+  const title = rows[0]?.title ?? '?';
+  await page.locator('tbody tr').first().getByText(title, { exact: true }).waitFor();
+  return title;
+}
+
 async function axeViolations(page: Page): Promise<string[]> {
   // MUI's colour transitions take 250 ms: mid-way, a button just enabled is grey on blue.
   await page.waitForTimeout(400);
@@ -269,37 +277,16 @@ export async function checkAdminConsole(
     await page.waitForResponse(
       (r) => r.url().includes('sort=year') && r.url().includes('/movies/'),
     );
-    const byYear = (await api.call('GET', '/movies/?sort=year&page=1&per_page=12')).body as {
-      title: string;
-    }[];
-    await page
-      .locator('tbody tr')
-      .first()
-      .getByText(byYear[0]?.title ?? '?', { exact: true })
-      .waitFor();
-    check(true, `sorted by year: first row "${byYear[0]?.title}", as GET /movies/?sort=year`);
+    const byYear = await firstRowAsApi(page, api, 'sort=year&page=1&per_page=12');
+    check(true, `sorted by year: first row "${byYear}", as GET /movies/?sort=year`);
     await page.locator('thead').getByText('Year', { exact: true }).click();
     await page.waitForResponse((r) => r.url().includes('sort=-year'));
-    const byYearDown = (await api.call('GET', '/movies/?sort=-year&page=1&per_page=12')).body as {
-      title: string;
-    }[];
-    await page
-      .locator('tbody tr')
-      .first()
-      .getByText(byYearDown[0]?.title ?? '?', { exact: true })
-      .waitFor();
-    check(true, `sorted by year, descending: first row "${byYearDown[0]?.title}"`);
+    const byYearDown = await firstRowAsApi(page, api, 'sort=-year&page=1&per_page=12');
+    check(true, `sorted by year, descending: first row "${byYearDown}"`);
     await page.getByRole('button', { name: 'Go to next page' }).click();
     await page.waitForResponse((r) => r.url().includes('sort=-year') && r.url().includes('page=2'));
-    const pageTwo = (await api.call('GET', '/movies/?sort=-year&page=2&per_page=12')).body as {
-      title: string;
-    }[];
-    await page
-      .locator('tbody tr')
-      .first()
-      .getByText(pageTwo[0]?.title ?? '?', { exact: true })
-      .waitFor();
-    check(true, `page 2: first row "${pageTwo[0]?.title}", as the API's page 2`);
+    const pageTwo = await firstRowAsApi(page, api, 'sort=-year&page=2&per_page=12');
+    check(true, `page 2: first row "${pageTwo}", as the API's page 2`);
     const listA11y = await axeViolations(page);
     check(
       listA11y.length === 0,

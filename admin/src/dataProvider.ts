@@ -89,19 +89,16 @@ export const dataProvider: DataProvider = {
   async getList(resource, { pagination, sort, filter }) {
     const page = pagination?.page ?? 1;
     const perPage = pagination?.perPage ?? 12;
-    if (perPage <= API_PAGE) {
-      const single = await listPage(resource, page, perPage, sort, filter);
-      return { data: typed(single.data), total: single.total };
-    }
-    // A choice list asks for more than one API page (CHOICES): read its pages in turn.
-    const pages = Math.ceil(perPage / API_PAGE);
+    // A choice list (CHOICES) asks for more than the API's largest page: its pages in turn.
+    const size = Math.min(perPage, API_PAGE);
+    const pages = Math.ceil(perPage / size);
     const data: RaRecord[] = [];
     let total = 0;
     for (let next = (page - 1) * pages + 1; next <= page * pages; next += 1) {
-      const part = await listPage(resource, next, API_PAGE, sort, filter);
+      const part = await listPage(resource, next, size, sort, filter);
       data.push(...part.data);
       total = part.total;
-      if (part.data.length < API_PAGE) break;
+      if (part.data.length < size) break;
     }
     return { data: typed(data), total };
   },
