@@ -104,11 +104,11 @@ describe('The hashing queue with its defaults (one server process)', () => {
     t.diagnostic(
       `lone login ${answered - sent} ms during the flood (${overtaking} flood checks finished meanwhile), ${aloneMs} ms alone; flood ${JSON.stringify(counts)}`,
     );
-    // In arrival order it would wait for the 32 checks queued before it; taking turns, for the
-    // checks running when it came and those finishing while its own answer is made (a few, more
-    // on a loaded machine), never half the queue.
+    // In arrival order it would wait for at least the 32 checks queued before it; taking turns,
+    // for the checks running when it came and those finishing while its own answer is made: a
+    // few, up to 17 seen on a CI machine running at half speed. 24 keeps the two apart.
     assert.ok(
-      overtaking <= 16,
+      overtaking <= 24,
       `the lone login waited for ${overtaking} of the flood's checks, not a few`,
     );
   });
