@@ -39,7 +39,12 @@ export async function searchIds(
     return false;
   };
   const early = await search.earlyTiers();
-  if (!(await read(early))) {
+  const first = early[0];
+  if (reader.whole !== undefined && first !== undefined) {
+    const whole = await reader.whole(first, () => search.plan(), offset + limit);
+    if (whole !== null) return whole.slice(offset, offset + limit);
+    await read((await search.plan()).tiers);
+  } else if (!(await read(early))) {
     const { tiers } = await search.plan();
     await read(tiers.filter((tier) => tier.rank >= FIRST_TYPO_CLASS));
   }

@@ -96,4 +96,29 @@ describe('Search past the first movies in id order', () => {
     const firstTen = await found('alpha', '&per_page=10');
     assert.deepEqual(firstTen, page.slice(0, 10));
   });
+
+  it('When more movies than the index ranks at once hold a word none of the first movies hold, then the page is still the first of them by id', async () => {
+    // 2,100 "zeta" movies after the fillers: PostgreSQL's walk finds none, the index more than
+    // the 2,000 it ranks at once. The first 20 are written again, so the table holds their
+    // rows last: a read of the index's first 2,000 matches would miss them.
+    const insert = `insert into movies (title, title_key, description, trailer, year, rating)
+      select 'zeta ' || n, 'zeta ' || n, 'Later', '', 2001, 5`;
+    await (
+      onPostgres
+        ? sql.raw(`${insert} from generate_series(1, 2100) as n`)
+        : sql.raw(`with recursive seq(n) as (select 1 union all select n + 1 from seq where n < 2100)
+          ${insert} from seq`)
+    ).execute(ctx.db);
+    const zeta = await sql<{ id: number }>`select id from movies where title like 'zeta %'
+      order by id`.execute(ctx.db);
+    const first = zeta.rows.slice(0, 20).map((row) => Number(row.id));
+    await sql`update movies set description = 'Rewritten' where id in (${sql.join(first)})`.execute(
+      ctx.db,
+    );
+    assert.deepEqual(await found('zeta'), first.slice(0, 12));
+    assert.deepEqual(
+      await found('zeta', '&per_page=12&page=2').then((p) => p.slice(0, 8)),
+      first.slice(12),
+    );
+  });
 });
