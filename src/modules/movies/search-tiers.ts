@@ -28,6 +28,12 @@ export interface TierReader {
 const WALK_ROWS = 5_000;
 const WALK_ROWS_PER_MOVIE = 20;
 const WALK_MAX_ROWS = 50_000;
+/**
+ * Movies the first tier's own walk reads, per page size: enough for a word in 1 movie of 40 or
+ * more, which it answers alone (a longer walk of every tier decides the rest).
+ */
+const FIRST_WALK_ROWS = 500;
+const FIRST_WALK_ROWS_PER_MOVIE = 40;
 /** Matches of a whole search the GIN index hands over to be ranked at once, at most. */
 const RANKED_MAX_ROWS = 2_000;
 
@@ -67,20 +73,27 @@ function sqliteReader(db: Db, filters: MovieFilters): TierReader {
  * until the page fills is the other way round (12 of those: 0.2 ms; no match: the whole table).
  * The planner picks from its estimate, which for two words or a prefix can be wrong by a factor
  * of thousands (seconds a search). Here both are bounded instead:
- * - the first tier reads the first movies in id order until its page fills (5,000 at most: 1 ms);
- * - the other tiers of a group (before typos, typos) are read in one walk of those movies, each
- *   movie marked with the first tier it matches;
- * - a tier that did not fill its page in the walk asks the GIN index, with the other plans off.
- *   A tier that sparse holds few movies (under 12 in 5,000), so the index read is small.
- * When the walks show no tier that fills its page (a number, a word that is nowhere, two
- * words that never meet), the whole search is asked of the index once and ranked there: one
- * read of each word's list instead of one for each tier (two frequent words that never meet:
- * 4.5 ms a read at 1M movies).
+ * - the first tier reads the first movies in id order until its page fills (500 at most), which
+ *   answers a frequent word alone;
+ * - then every tier is read in one walk of the first 5,000 movies (1 ms), each movie marked
+ *   with the first tier it matches;
+ * - when no tier fills its page there (a number, a word that is nowhere, two words that never
+ *   meet), the whole search is asked of the GIN index once and ranked there, with the other
+ *   plans off: one read of each word's list instead of one a tier (two frequent words that
+ *   never meet: 4.5 ms a read at 1M movies);
+ * - otherwise, or when the index has more than 2,000 matches to rank, tier by tier: a tier that
+ *   did not fill its page in the walk asks the GIN index. A tier that sparse holds few movies
+ *   (under 12 in 5,000), so the index read is small.
  */
 function postgresReader(db: Db, filters: MovieFilters, window: number): TierReader {
   const { where, any } = otherFilters('postgres', filters);
   const walk = Math.min(WALK_MAX_ROWS, Math.max(WALK_ROWS, WALK_ROWS_PER_MOVIE * window));
-  const walked = sql`(select movie_id, document from movie_search order by movie_id limit ${walk}) s`;
+  const walkOf = (rows: number) =>
+    sql`(select movie_id, document from movie_search order by movie_id limit ${rows}) s`;
+  const walked = walkOf(walk);
+  const firstWalked = walkOf(
+    Math.min(walk, Math.max(FIRST_WALK_ROWS, FIRST_WALK_ROWS_PER_MOVIE * window)),
+  );
   // The movies rows only for other filters: under the index's plan, the join would be planned
   // from the index's estimate too (a prefix's: a hash join reading every movie, 140 ms).
   const movies = any ? sql`join movies on movies.id = s.movie_id` : sql``;
@@ -142,30 +155,18 @@ function postgresReader(db: Db, filters: MovieFilters, window: number): TierRead
     }
     return group.rows;
   };
-  // The first tier's walk, made once: the whole read and a read tier by tier after it share it.
-  let firstWalk: Promise<number[]> | undefined;
-  const walkFirst = (tier: SearchTier, count: number) =>
-    (firstWalk ??= idsOf(db, matching(walked, tier.condition, count)));
-  let first = true;
   return {
     async whole(tier, plan, count) {
-      const found = await walkFirst(tier, count);
-      if (found.length >= count) return found.slice(0, count);
+      const found = await idsOf(db, matching(firstWalked, tier.condition, count));
+      if (found.length >= count) return found;
       const resolved = await plan();
-      const later = resolved.tiers.slice(1);
-      // A later tier may fill the page from the walk: then tier by tier reads less.
-      if (later.length > 0 && (await walkGroup(later)).length >= count) return null;
+      // Some tier may fill the page from the walk: then tier by tier reads less.
+      if ((await walkGroup(resolved.tiers)).length >= count) return null;
       return ranked(resolved, count);
     },
     async ids(tier, rest, count) {
-      let found: number[];
-      if (first) {
-        first = false;
-        found = await walkFirst(tier, count);
-      } else {
-        const rows = await walkGroup(rest);
-        found = rows.filter((row) => row.rank <= tier.rank).map((row) => row.id);
-      }
+      const rows = await walkGroup(rest);
+      const found = rows.filter((row) => row.rank <= tier.rank).map((row) => row.id);
       return found.length >= count ? found.slice(0, count) : fromIndex(tier.condition, count);
     },
   };
