@@ -40,11 +40,10 @@ export async function searchIds(
   };
   const early = await search.earlyTiers();
   const first = early[0];
-  if (reader.whole !== undefined && first !== undefined) {
-    const whole = await reader.whole(first, () => search.plan(), offset + limit);
-    if (whole !== null) return whole.slice(offset, offset + limit);
-    await read((await search.plan()).tiers);
-  } else if (!(await read(early))) {
+  const whole =
+    first === undefined ? null : await reader.whole(first, () => search.plan(), offset + limit);
+  if (whole !== null) return whole.slice(offset, offset + limit);
+  if (!(await read(early))) {
     const { tiers } = await search.plan();
     await read(tiers.filter((tier) => tier.rank >= FIRST_TYPO_CLASS));
   }

@@ -66,6 +66,12 @@ export interface SearchPlan {
   readonly tiers: readonly SearchTier[];
   /** Every movie the search matches, whatever its class. */
   readonly all: string;
+  /**
+   * The same movies as `all`, each word's terms asked of every field at once: FTS5 reads a
+   * word's list once instead of once a field (two frequent words that never meet at 1M movies:
+   * 3 ms against 10).
+   */
+  readonly anywhere: string;
 }
 
 /** Classes below this need no typo variants, so no look-up in the vocabulary. */
@@ -86,6 +92,8 @@ function atomsUpTo(word: ResolvedWord, c: number): Atom[] {
 
 interface Syntax {
   atom(atom: Atom): string;
+  /** A term in any field; none in a tsvector, whose words carry their field. */
+  anywhere?(term: string, prefix: boolean): string;
   or(parts: string[]): string;
   and(parts: string[]): string;
 }
@@ -93,6 +101,7 @@ interface Syntax {
 // Terms hold letters and digits only (search-words.ts), so quoting them needs no escapes.
 const FTS5: Syntax = {
   atom: ({ field, term, prefix }) => `{${FIELDS[field]?.column}} : "${term}"${prefix ? ' *' : ''}`,
+  anywhere: (term, prefix) => `"${term}"${prefix ? ' *' : ''}`,
   or: (parts) => `(${parts.join(' OR ')})`,
   and: (parts) => `(${parts.join(' AND ')})`,
 };
@@ -114,7 +123,15 @@ export function planOf(words: readonly ResolvedWord[], dialect: Dialect): Search
     const condition = upTo(rank);
     if (rank === 0 || condition !== upTo(rank - 1)) tiers.push({ rank, condition });
   }
-  return { tiers, all: upTo(CLASSES - 1) };
+  const all = upTo(CLASSES - 1);
+  const { anywhere } = syntax;
+  if (anywhere === undefined) return { tiers, all, anywhere: all };
+  // At the last class a word matches its prefix atom or a typo, in any field.
+  const terms = (word: ResolvedWord) => [
+    anywhere(word.begins.term, word.begins.prefix),
+    ...word.typos.map((typo) => anywhere(typo, false)),
+  ];
+  return { tiers, all, anywhere: syntax.and(words.map((word) => syntax.or(terms(word)))) };
 }
 
 // Above every character: a word's prefix range ends before word + this (UTF-8 and code point
