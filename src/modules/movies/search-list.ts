@@ -44,8 +44,13 @@ export async function searchIds(
     first === undefined ? null : await reader.whole(first, () => search.plan(), offset + limit);
   if (whole !== null) return whole.slice(offset, offset + limit);
   if (!(await read(early))) {
-    const { tiers } = await search.plan();
-    await read(tiers.filter((tier) => tier.rank >= FIRST_TYPO_CLASS));
+    const plan = await search.plan();
+    // Words that may never meet, none of them in a title together: asked once, before the later
+    // tiers each read their lists (a prefix or a typo alone gains nothing from it).
+    if (earlier.size === 0 && search.words.length > 1 && (await reader.matchesNone?.(plan))) {
+      return [];
+    }
+    await read(plan.tiers.filter((tier) => tier.rank >= FIRST_TYPO_CLASS));
   }
   return ids.slice(0, limit);
 }
