@@ -163,14 +163,13 @@ function postgresReader(db: Db, filters: MovieFilters, window: number): TierRead
   // The walk of a group: each movie with the rank of the first of its tiers it matches (or of an
   // earlier tier: then the group's first), in id order; per rank at most the most a tier asks
   // (the window, and the earlier tiers' movies it leaves out).
+  // The walk made is kept while it answers the tier asked: its marks run from its first tier to
+  // its last (the whole read's walk of every tier answers them all).
   let group: { first: number; last: number; rows: { id: number; rank: number }[] } | undefined;
-  // Whether the group's marks answer this tier: its movies are marked with this tier or before.
-  const covers = (tier: SearchTier) =>
-    group !== undefined && group.first <= tier.rank && tier.rank <= group.last;
   const walkGroup = async (tiers: readonly SearchTier[]) => {
     const [first, last] = [tiers[0], tiers[tiers.length - 1]];
     if (first === undefined || last === undefined) return [];
-    if (group?.first !== first.rank || group.last !== last.rank) {
+    if (group === undefined || first.rank < group.first || first.rank > group.last) {
       const { rows } = await sql<{ id: number; rank: number }>`select id, rank from (
           select id, rank, row_number() over (partition by rank order by id) as nth from (
             select s.movie_id as id, ${rankOf(tiers)} as rank from ${walked} ${movies}
@@ -194,8 +193,7 @@ function postgresReader(db: Db, filters: MovieFilters, window: number): TierRead
       return ranked(resolved, count);
     },
     async ids(tier, rest, count) {
-      // The walk of every tier, when the whole read made it, else one of this tier's group.
-      const rows = group !== undefined && covers(tier) ? group.rows : await walkGroup(rest);
+      const rows = await walkGroup(rest);
       const found = rows.filter((row) => row.rank <= tier.rank).map((row) => row.id);
       return found.length >= count ? found.slice(0, count) : fromIndex(tier.condition, count);
     },

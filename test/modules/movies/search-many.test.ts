@@ -20,6 +20,18 @@ async function create(path: string, body: Record<string, unknown>): Promise<numb
   return response.json<{ id: number }>().id;
 }
 
+/** Movies made in one statement: the `select` of their columns for n = 1 … count. */
+async function insertMovies(count: number, columns: string): Promise<void> {
+  const insert = `insert into movies (title, title_key, description, trailer, year, rating)
+    select ${columns}`;
+  await (
+    onPostgres
+      ? sql.raw(`${insert} from generate_series(1, ${count}) as n`)
+      : sql.raw(`with recursive seq(n) as (select 1 union all select n + 1 from seq where n < ${count})
+        ${insert} from seq`)
+  ).execute(ctx.db);
+}
+
 async function found(search: string, more = '&per_page=12'): Promise<number[]> {
   const response = await reader.get(`/movies/?search=${encodeURIComponent(search)}${more}`);
   assert.equal(response.statusCode, 200, response.body);
@@ -35,14 +47,7 @@ before(async () => {
   const title = (n: string) =>
     `'filler ' || ${n} || case when ${n} % 2 = 0 then ' alpha' else ' beta' end ||
      case when ${n} % 1000 = 0 then ' gamma' else '' end`;
-  const insert = `insert into movies (title, title_key, description, trailer, year, rating)
-    select ${title('n')}, lower(${title('n')}), 'Filler', '', 2000, 5`;
-  await (
-    onPostgres
-      ? sql.raw(`${insert} from generate_series(1, ${FILLERS}) as n`)
-      : sql.raw(`with recursive seq(n) as (select 1 union all select n + 1 from seq where n < ${FILLERS})
-        ${insert} from seq`)
-  ).execute(ctx.db);
+  await insertMovies(FILLERS, `${title('n')}, lower(${title('n')}), 'Filler', '', 2000, 5`);
   ids.kubrick = await create('/directors/', { name: 'Stanley Kubrick' });
   ids.odyssey = await create('/movies/', { title: '2001 Odyssey', director_id: ids.kubrick });
   ids.shining = await create('/movies/', { title: 'The Shining', director_id: ids.kubrick });
@@ -101,14 +106,7 @@ describe('Search past the first movies in id order', () => {
     // 2,100 "zeta" movies after the fillers: PostgreSQL's walk finds none, the index more than
     // the 2,000 it ranks at once. The first 20 are written again, so the table holds their
     // rows last: a read of the index's first 2,000 matches would miss them.
-    const insert = `insert into movies (title, title_key, description, trailer, year, rating)
-      select 'zeta ' || n, 'zeta ' || n, 'Later', '', 2001, 5`;
-    await (
-      onPostgres
-        ? sql.raw(`${insert} from generate_series(1, 2100) as n`)
-        : sql.raw(`with recursive seq(n) as (select 1 union all select n + 1 from seq where n < 2100)
-          ${insert} from seq`)
-    ).execute(ctx.db);
+    await insertMovies(2100, `'zeta ' || n, 'zeta ' || n, 'Later', '', 2001, 5`);
     const zeta = await sql<{ id: number }>`select id from movies where title like 'zeta %'
       order by id`.execute(ctx.db);
     const first = zeta.rows.slice(0, 20).map((row) => Number(row.id));
