@@ -28,6 +28,11 @@ export const COPY_PLAN: Readonly<Record<string, TablePlan>> = {
     copy: false,
     reason: "the search index's words, kept by the target's triggers as movies arrive",
   },
+  movie_search_instances: {
+    copy: false,
+    reason: "SQLite's view of the search index's words by movie; PostgreSQL has its vocabulary",
+    sqliteOnly: true,
+  },
   movies_title_fts: {
     copy: false,
     reason: "SQLite's title search index, built from movies; PostgreSQL indexes titles itself",

@@ -19,6 +19,7 @@ import * as catalogVersionsByResource from './migrations/2026_11_27_009_catalog_
 import * as searchIndex from './migrations/2026_12_07_010_search_index.js';
 import * as searchWordsInOnePlace from './migrations/2026_12_07_011_search_words_in_one_place.js';
 import * as searchFieldsInWords from './migrations/2026_12_07_012_search_fields_in_words.js';
+import * as searchLookups from './migrations/2026_12_08_013_search_lookups.js';
 import type { Database } from './schema.js';
 
 const migrations: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_07_010_search_index': searchIndex,
   '2026_12_07_011_search_words_in_one_place': searchWordsInOnePlace,
   '2026_12_07_012_search_fields_in_words': searchFieldsInWords,
+  '2026_12_08_013_search_lookups': searchLookups,
 };
 
 export const MIGRATION_NAMES = Object.keys(migrations);

@@ -64,6 +64,32 @@ describe(
       assert.deepEqual(await readCatalog(unnamed, unnamedHeaders), first);
     });
 
+    it('When a search runs past the plans PostgreSQL makes per value, then it runs by name and answers as unnamed', async () => {
+      // A prefix, a typo and a word that is nowhere: the walk, the typo look-up and the index read.
+      const urls = ['ма', 'матрца', 'шоушенк', 'нолан'].map(
+        (text) => `/movies/?search=${encodeURIComponent(text)}&per_page=3`,
+      );
+      const answers = async (ctx: TestContext, headers: Record<string, string>) => {
+        const bodies: string[] = [];
+        for (const url of urls) {
+          const response = await ctx.app.inject({ url, headers });
+          assert.equal(response.statusCode, 200, url);
+          bodies.push(response.body);
+        }
+        return bodies;
+      };
+      const first = await answers(named, namedHeaders);
+      // After five runs PostgreSQL may plan a named statement once for any value.
+      for (let run = 0; run < 6; run += 1)
+        assert.deepEqual(await answers(named, namedHeaders), first);
+      const searchStatements = (await preparedOn(named)).filter(({ name }) =>
+        name.startsWith('movie_search_'),
+      );
+      assert.ok(searchStatements.length >= 4, JSON.stringify(searchStatements));
+      assert.ok(first.some((body) => body !== '[]'));
+      assert.deepEqual(await answers(unnamed, unnamedHeaders), first);
+    });
+
     it('When DATABASE_PREPARED_STATEMENTS=false, then the connection keeps no prepared statement', async () => {
       await readCatalog(unnamed, unnamedHeaders);
       assert.deepEqual(await preparedOn(unnamed), []);

@@ -1,6 +1,14 @@
-import { expressionBuilder, sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import {
+  expressionBuilder,
+  sql,
+  type Expression,
+  type Kysely,
+  type RawBuilder,
+  type SqlBool,
+} from 'kysely';
 import type { Dialect } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
+import { executeNamed } from '../../db/statement-names.js';
 import { filterValuesOf, movieFilterCondition } from './list-query.js';
 import type { MovieFilters } from './list-request.js';
 import type { SearchPlan, SearchTier } from './search-plan.js';
@@ -51,8 +59,12 @@ function otherFilters(
   };
 }
 
-const idsOf = async (db: Db, query: { execute(db: Db): Promise<{ rows: { id: number }[] }> }) =>
-  (await query.execute(db)).rows.map((row) => Number(row.id));
+// Sent by name: PostgreSQL plans a search's statements once per connection, not on every run
+// (0.1–0.4 ms each). Their plans do not hang on the values: a walk in id order, or the GIN index.
+const run = <R>(db: Db, query: RawBuilder<R>) => executeNamed(db, query, 'search');
+
+const idsOf = async (db: Db, query: RawBuilder<{ id: number }>) =>
+  (await run(db, query)).rows.map((row) => Number(row.id));
 
 /**
  * SQLite: FTS5 hands the ids over in order and the query stops at its limit. Words that never
@@ -85,8 +97,10 @@ function sqliteReader(db: Db, filters: MovieFilters): TierReader {
       return found.length >= count ? found : null;
     },
     async matchesNone({ anywhere }) {
-      const { rows } = await sql`select 1 from movie_search
-        where movie_search match +${anywhere} limit 1`.execute(db);
+      const { rows } = await run(
+        db,
+        sql`select 1 from movie_search where movie_search match +${anywhere} limit 1`,
+      );
       return rows.length === 0;
     },
   };
@@ -100,15 +114,16 @@ function sqliteReader(db: Db, filters: MovieFilters): TierReader {
  * of thousands (seconds a search). Here both are bounded instead:
  * - the first tier reads the first movies in id order until its page fills (500 at most), which
  *   answers a frequent word alone;
- * - then every tier is read in one walk of the first 5,000 movies (1 ms), each movie marked
- *   with the first tier it matches;
- * - when no tier fills its page there (a number, a word that is nowhere, two words that never
- *   meet), the whole search is asked of the GIN index once and ranked there, with the other
- *   plans off: one read of each word's list instead of one a tier (two frequent words that
- *   never meet: 4.5 ms a read at 1M movies);
- * - otherwise, or when the index has more than 2,000 matches to rank, tier by tier: a tier that
- *   did not fill its page in the walk asks the GIN index. A tier that sparse holds few movies
- *   (under 12 in 5,000), so the index read is small.
+ * - when none of those movies matches the search at all (a number, a word that is nowhere, two
+ *   words that never meet), it is likely rare: the whole search is asked of the GIN index once
+ *   and ranked there, with the other plans off, in the statement that tells it (one read of
+ *   each word's list instead of one a tier: two frequent words that never meet, 4.5 ms a read
+ *   at 1M movies);
+ * - otherwise, or when the index has more than 2,000 matches to rank, every tier is read in one
+ *   walk of the first 5,000 movies (1.2–1.6 ms), each movie marked with the first tier it
+ *   matches; when no tier fills its page there, the index ranks the whole search as above;
+ * - then tier by tier: a tier that did not fill its page in the walk asks the GIN index. A tier
+ *   that sparse holds few movies (under 12 in 5,000), so the index read is small.
  */
 function postgresReader(db: Db, filters: MovieFilters, window: number): TierReader {
   const { where, any } = otherFilters('postgres', filters);
@@ -126,19 +141,10 @@ function postgresReader(db: Db, filters: MovieFilters, window: number): TierRead
     sql<{ id: number }>`select s.movie_id as id from ${from} ${movies}
       where s.document @@ ${condition}::tsquery and ${where}
       order by s.movie_id limit ${count}`;
-  // From the index: the first ids of the tier, those the walk found among them.
-  const onlyIndex = <T>(read: (trx: Db) => Promise<T>) =>
-    db.transaction().execute(async (trx) => {
-      // With the other plans off the planner's cost passes its JIT threshold (100 ms of
-      // compiling for a 0.1 ms query): JIT off too.
-      await sql`select set_config('enable_seqscan', 'off', true),
-        set_config('enable_indexscan', 'off', true),
-        set_config('max_parallel_workers_per_gather', '0', true),
-        set_config('jit', 'off', true)`.execute(trx);
-      return read(trx);
-    });
+  // From the GIN index with the other plans off (migration 013's movie_search_matches; `most`
+  // null: every match): the first ids of the tier, those the walk found among them.
   const fromIndex = (condition: string, count: number) =>
-    onlyIndex((trx) => idsOf(trx, matching(sql`movie_search s`, condition, count)));
+    idsOf(db, matching(sql`movie_search_matches(${condition}::tsquery, null) s`, condition, count));
   // Each movie's rank: the first of these tiers it matches.
   const rankOf = (tiers: readonly SearchTier[]) =>
     sql`case ${sql.join(
@@ -148,18 +154,32 @@ function postgresReader(db: Db, filters: MovieFilters, window: number): TierRead
       sql` `,
     )} end`;
   // The whole search from the index, ranked: null when more than RANKED_MAX_ROWS movies match.
-  const ranked = ({ tiers, all }: SearchPlan, count: number) =>
-    onlyIndex(async (trx) => {
-      const { rows } = await sql<{ n: string | number; ids: (string | number)[] | null }>`
-        with found as materialized (select movie_id, document from movie_search
-          where document @@ ${all}::tsquery limit ${RANKED_MAX_ROWS + 1})
-        select (select count(*) from found) as n, (select array_agg(id order by rank, id) from (
-          select s.movie_id as id, ${rankOf(tiers)} as rank from found s ${movies} where ${where}
-          order by rank, s.movie_id limit ${count}) as page) as ids`.execute(trx);
-      const row = rows[0];
-      if (row === undefined || Number(row.n) > RANKED_MAX_ROWS) return null;
-      return (row.ids ?? []).map(Number);
-    });
+  // `ifRare`: only when none of the first walk's movies matches it (else `held`, and no read of
+  // the index): a search in none of the first 500 movies is likely rare, and one statement then
+  // both tells it and ranks it.
+  const ranked = async ({ tiers, all }: SearchPlan, count: number, ifRare: boolean) => {
+    const held = ifRare
+      ? sql`exists (select 1 from ${firstWalked} ${movies}
+          where s.document @@ ${all}::tsquery and ${where})`
+      : sql`false`;
+    const { rows } = await run(
+      db,
+      sql<{ held: boolean; n: string | number | null; ids: (string | number)[] | null }>`
+        with sample as materialized (select ${held} as held),
+          found as (select * from movie_search_matches(${all}::tsquery, ${RANKED_MAX_ROWS + 1}))
+        select (select held from sample) as held,
+          case when not (select held from sample) then (select count(*) from found) end as n,
+          case when not (select held from sample) then (select array_agg(id order by rank, id) from (
+            select s.movie_id as id, ${rankOf(tiers)} as rank from found s ${movies} where ${where}
+            order by rank, s.movie_id limit ${count}) as page) end as ids`,
+    );
+    const row = rows[0];
+    if (row === undefined || row.held) return { held: true, ids: null };
+    return {
+      held: false,
+      ids: Number(row.n) > RANKED_MAX_ROWS ? null : (row.ids ?? []).map(Number),
+    };
+  };
   // The walk of a group: each movie with the rank of the first of its tiers it matches (or of an
   // earlier tier: then the group's first), in id order; per rank at most the most a tier asks
   // (the window, and the earlier tiers' movies it leaves out).
@@ -170,11 +190,14 @@ function postgresReader(db: Db, filters: MovieFilters, window: number): TierRead
     const [first, last] = [tiers[0], tiers[tiers.length - 1]];
     if (first === undefined || last === undefined) return [];
     if (group === undefined || first.rank < group.first || first.rank > group.last) {
-      const { rows } = await sql<{ id: number; rank: number }>`select id, rank from (
+      const { rows } = await run(
+        db,
+        sql<{ id: number; rank: number }>`select id, rank from (
           select id, rank, row_number() over (partition by rank order by id) as nth from (
             select s.movie_id as id, ${rankOf(tiers)} as rank from ${walked} ${movies}
             where s.document @@ ${last.condition}::tsquery and ${where}) as marked) as ranked
-        where nth <= ${2 * window} order by id`.execute(db);
+        where nth <= ${2 * window} order by id`,
+      );
       group = {
         first: first.rank,
         last: last.rank,
@@ -188,9 +211,12 @@ function postgresReader(db: Db, filters: MovieFilters, window: number): TierRead
       const found = await idsOf(db, matching(firstWalked, tier.condition, count));
       if (found.length >= count) return found;
       const resolved = await plan();
+      const rare = await ranked(resolved, count, true);
+      if (rare.ids !== null) return rare.ids;
       // Some tier may fill the page from the walk: then tier by tier reads less.
       if ((await walkGroup(resolved.tiers)).length >= count) return null;
-      return ranked(resolved, count);
+      // Not read yet when the first movies held some of the search.
+      return rare.held ? (await ranked(resolved, count, false)).ids : null;
     },
     async ids(tier, rest, count) {
       const rows = await walkGroup(rest);
