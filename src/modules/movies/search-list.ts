@@ -71,7 +71,11 @@ export async function moviesJsonByIds(
   // PostgreSQL: one statement for any number of ids, sent by name (planned once a connection).
   const { rows } =
     dialect === 'postgres'
-      ? await executeNamed(db, query.where(sql<SqlBool>`movies.id = any(${ids}::int[])`), 'search')
+      ? await executeNamed(
+          db,
+          query.where(sql<SqlBool>`movies.id = any(${ids}::bigint[])`),
+          'search',
+        )
       : await db.executeQuery(query.where('movies.id', 'in', ids).compile());
   const byId = new Map(rows.map((row) => [Number(row.id), row.json]));
   // A movie deleted between the two queries is left out.

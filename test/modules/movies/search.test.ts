@@ -259,3 +259,30 @@ describe('Attack: hostile search text', () => {
     assert.match(JSON.stringify(errorBody(deep).errors), /10000/);
   });
 });
+
+describe('Search: ids past 32 bits', () => {
+  // Ids are 64-bit on both databases (a copy or an import keeps the source's).
+  it('When a matching movie has an id above 2^31, then the search lists it', async () => {
+    const id = 3_000_000_000;
+    await ctx.db
+      .insertInto('movies')
+      .values({
+        id,
+        title: 'Zyxwvut Horizon',
+        title_key: 'zyxwvut horizon',
+        description: '',
+        trailer: '',
+        year: null,
+        rating: null,
+        genre_id: null,
+        director_id: null,
+      })
+      .execute();
+    const response = await reader.get('/movies/?search=zyxwvut');
+    assert.equal(response.statusCode, 200, response.body);
+    assert.deepEqual(
+      response.json<Listed[]>().map((movie) => movie.id),
+      [id],
+    );
+  });
+});
