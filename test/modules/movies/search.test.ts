@@ -272,10 +272,6 @@ describe('Search: ids past 32 bits', () => {
         title_key: 'zyxwvut horizon',
         description: '',
         trailer: '',
-        year: null,
-        rating: null,
-        genre_id: null,
-        director_id: null,
       })
       .execute();
     const response = await reader.get('/movies/?search=zyxwvut');
